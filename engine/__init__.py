@@ -1,0 +1,29 @@
+"""chainrule's engine: text in, a computational graph with every forward value and every
+upstream, local and downstream gradient out. Pure Python; no web imports.
+
+>>> from engine import analyze
+>>> analyze("(x+y)*z", {"x": "-2", "y": "5", "z": "-4"}).to_dict()["output"]["value"]
+-12.0
+"""
+from .analysis import Analysis, analyze
+from .errors import ChainruleError, LimitError, ParseError, ValueError_
+from .exact import MAX_EXACT_NODES
+from .graph import MAX_VARIABLES
+from .ops import OP_LIST, OPS
+from .parse import MAX_CHARS, MAX_DEPTH, MAX_NAME_CHARS, MAX_NUMBER_CHARS, MAX_OPS
+from .values import DEFAULT_VALUE, MAX_VALUE_CHARS
+
+LIMITS = {
+    "max_chars": MAX_CHARS,
+    "max_ops": MAX_OPS,
+    "max_depth": MAX_DEPTH,
+    "max_name_chars": MAX_NAME_CHARS,
+    "max_number_chars": MAX_NUMBER_CHARS,
+    "max_variables": MAX_VARIABLES,
+    "max_value_chars": MAX_VALUE_CHARS,
+    "max_exact_nodes": MAX_EXACT_NODES,
+    "default_value": DEFAULT_VALUE,
+}
+
+__all__ = ["Analysis", "analyze", "ChainruleError", "LimitError", "ParseError", "ValueError_",
+           "LIMITS", "OPS", "OP_LIST"]

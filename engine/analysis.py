@@ -1,0 +1,209 @@
+"""analyze(expr, values) -> Analysis: the one call the web layer and the CLI make."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+
+from .autodiff import Pass, backward, forward
+from .errors import ChainruleError
+from .exact import exact_pass, exact_text
+from .format import fmt
+from .graph import Graph, Node, build_graph
+from .ops import OPS
+from .values import DEFAULT_VALUE, parse_value
+
+NAME_CHARS = 16           # a subexpression longer than this is called by its node id
+GRADCHECK_BUDGET = 100_000  # node evaluations the finite-difference check may spend
+
+
+@dataclass
+class Analysis:
+    """An expression's graph with every number of its forward and backward pass."""
+
+    graph: Graph
+    numbers: Pass
+    granularity: str
+    exact: bool
+    inputs: dict[str, object]                 # the variables' values as given (or default)
+    exact_values: list | None = None          # sympy numbers per node, in exact mode
+    gradcheck: dict = field(default_factory=dict)
+
+    @property
+    def variables(self) -> list[str]:
+        return list(self.graph.variables)
+
+    @property
+    def expr(self) -> str:
+        return self.graph.nodes[self.graph.output].text
+
+    def name(self, index: int) -> str:
+        """Returns what a node is called in formulas: its text if short, else its id."""
+        node = self.graph.nodes[index]
+        return node.text if node.is_leaf or len(node.text) <= NAME_CHARS else f"n{index}"
+
+    def latex_name(self, index: int) -> str:
+        node = self.graph.nodes[index]
+        return node.latex if node.is_leaf or len(node.text) <= NAME_CHARS else f"n_{{{index}}}"
+
+    def local_formula(self, edge_index: int, latex: bool = False) -> str:
+        """Returns d target / d source for one edge, in the names of the target's operands."""
+        edge = self.graph.edges[edge_index]
+        target = self.graph.nodes[edge.target]
+        op = OPS[target.op]
+        template = (op.local_latex if latex else op.local_text)[edge.operand]
+        names = self.latex_name if latex else self.name
+        marks = {"§a§": target.inputs[0], "§out§": edge.target}
+        if len(target.inputs) > 1:
+            marks["§b§"] = target.inputs[1]
+        for mark, index in marks.items():
+            if mark in template:
+                name = names(index)
+                if template != mark and _compound(self.graph.nodes[index], self.name(index)):
+                    name = rf"\left({name}\right)" if latex else f"({name})"
+                template = template.replace(mark, name)
+        return template
+
+    @property
+    def steps(self) -> list[dict]:
+        return lecture_steps(self)
+
+    def to_dict(self) -> dict:
+        """Returns the JSON-ready dict of API.md; non-finite numbers stay floats."""
+        g, p = self.graph, self.numbers
+        out = g.output
+        nodes = []
+        for i, node in enumerate(g.nodes):
+            item = {"id": g.id(i), "op": node.op, "label": _label(node), "name": self.name(i),
+                    "text": node.text, "latex": node.latex,
+                    "value": _num(p.values[i]), "grad": _num(p.grads[i]), "shape": [],
+                    "nonfinite": not (_finite(p.values[i]) and _finite(p.grads[i])),
+                    "produced_nonfinite": _produced_nonfinite(g, p, i)}
+            if node.op in OPS:
+                item["role"] = OPS[node.op].role
+            if self.exact_values is not None:
+                item["exact"] = exact_text(self.exact_values[i])
+            nodes.append(item)
+        edges = []
+        for e, edge in enumerate(g.edges):
+            target = g.nodes[edge.target]
+            edges.append({"id": f"e{e}", "source": g.id(edge.source), "target": g.id(edge.target),
+                          "operand": edge.operand, "upstream": _num(p.upstream[e]),
+                          "local": _num(p.local[e]), "downstream": _num(p.downstream[e]),
+                          "local_formula": self.local_formula(e),
+                          "local_latex": self.local_formula(e, latex=True),
+                          "role": OPS[target.op].role})
+        return {
+            "expr": self.expr,
+            "latex": g.nodes[out].latex,
+            "granularity": self.granularity,
+            "exact": self.exact,
+            "output": {"id": g.id(out), "value": _num(p.values[out])},
+            "variables": {name: {"value": _num(p.values[i]), "grad": _num(p.grads[i]),
+                                 "shape": []} for name, i in g.variables.items()},
+            "nodes": nodes,
+            "edges": edges,
+            "gradcheck": self.gradcheck,
+            "steps": self.steps,
+        }
+
+
+def analyze(expr: str, values: Mapping[str, object] | None = None, granularity: str = "fused",
+            exact: bool = False, share: bool = False) -> Analysis:
+    """Returns the analysis of `expr` at `values` (raw texts or numbers, by variable name).
+
+    Names in `values` that are not variables of `expr` are ignored; a variable with no
+    value is DEFAULT_VALUE.
+
+    >>> a = analyze("(x+y)*z", {"x": "-2", "y": "5", "z": "-4"})
+    >>> [a.to_dict()["variables"][v]["grad"] for v in "xyz"]
+    [-4.0, -4.0, 3.0]
+    """
+    if not isinstance(expr, str):
+        raise ChainruleError("expression must be text")
+    graph = build_graph(expr, granularity, share)
+    values = values or {}
+    given = {name: values.get(name, DEFAULT_VALUE) for name in graph.variables}
+    inputs = {name: parse_value(name, text) for name, text in given.items()}
+    if exact:
+        numbers, exact_values = exact_pass(graph, given)
+    else:
+        numbers, exact_values = backward(graph, forward(graph, inputs)), None
+    analysis = Analysis(graph, numbers, granularity, exact, given, exact_values)
+    analysis.gradcheck = gradcheck(graph, inputs, numbers)
+    return analysis
+
+
+def gradcheck(graph: Graph, inputs: dict, numbers: Pass) -> dict:
+    """Returns central finite differences beside the analytic grad, per variable.
+
+    The step is 1e-6 relative to the value; rel_error is |a - n| / max(|a|, |n|, 1e-8).
+    Skipped (empty) when it would cost more than GRADCHECK_BUDGET node evaluations.
+    """
+    if 2 * len(inputs) * len(graph.nodes) > GRADCHECK_BUDGET:
+        return {}
+    out = graph.output
+    result = {}
+    for name, index in graph.variables.items():
+        x = float(inputs[name])
+        h = 1e-6 * max(1.0, abs(x))
+        shifted = dict(inputs)
+        shifted[name] = np.float64(x + h)
+        plus = forward(graph, shifted)[out]
+        shifted[name] = np.float64(x - h)
+        minus = forward(graph, shifted)[out]
+        numeric = float((plus - minus) / (2 * h))
+        analytic = float(numbers.grads[index])
+        scale = max(abs(analytic), abs(numeric), 1e-8)
+        error = abs(analytic - numeric) / scale if math.isfinite(analytic - numeric) else math.nan
+        result[name] = {"analytic": analytic, "numeric": numeric, "rel_error": error}
+    return result
+
+
+def lecture_steps(analysis: Analysis) -> list[dict]:
+    """Returns the lecture's steps: the inputs, each gate forward, each gate backward."""
+    g, p = analysis.graph, analysis.numbers
+    gates = [i for i, node in enumerate(g.nodes) if not node.is_leaf]
+    inputs = ", ".join(f"{name} = {fmt(p.values[i])}" for name, i in g.variables.items())
+    steps = [{"index": 0, "kind": "inputs", "node": None, "edges": [],
+              "text": f"Inputs: {inputs}" if inputs else "Inputs: constants only"}]
+    for i in gates:
+        steps.append({"index": len(steps), "kind": "forward", "node": g.id(i),
+                      "edges": [f"e{e}" for e in g.in_edges[i]],
+                      "text": f"{analysis.name(i)} = {fmt(p.values[i])}"})
+    for i in reversed(gates):
+        sends = "; ".join(
+            f"to {analysis.name(g.edges[e].source)}: {fmt(p.upstream[e])} × "
+            f"{fmt(p.local[e])} = {fmt(p.downstream[e])}" for e in g.in_edges[i])
+        steps.append({"index": len(steps), "kind": "backward", "node": g.id(i),
+                      "edges": [f"e{e}" for e in g.in_edges[i]],
+                      "text": f"{OPS[g.nodes[i].op].symbol} gate gets upstream "
+                              f"{fmt(p.grads[i])}; {sends}",
+                      "role": OPS[g.nodes[i].op].role})
+    return steps
+
+
+def _label(node: Node) -> str:
+    return node.text if node.is_leaf else OPS[node.op].symbol
+
+
+def _compound(node: Node, name: str) -> bool:
+    return not node.is_leaf and not re.fullmatch(r"n\d+|[\w.]+\(.*\)", name)
+
+
+def _num(x) -> float:
+    return float(x)
+
+
+def _finite(x) -> bool:
+    return bool(np.all(np.isfinite(x)))
+
+
+def _produced_nonfinite(g: Graph, p: Pass, i: int) -> bool:
+    """True where this node made the first non-finite value from finite inputs."""
+    node = g.nodes[i]
+    return (not node.is_leaf and not _finite(p.values[i])
+            and all(_finite(p.values[j]) for j in node.inputs))

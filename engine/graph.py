@@ -1,0 +1,192 @@
+"""Tree -> Graph: the gates as typed, in topological order, with stable ids.
+
+Nodes are created children first, so the list order is a topological order and ids
+(n0, n1, ...) are stable for the same text. A variable is one node however often it is
+used (fan-out); constants are nodes of their own; each op occurrence is its own gate,
+unless `share` asks identical subexpressions to be one node.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .errors import LimitError
+from .ops import CONSTANTS, OPS
+from .parse import MAX_OPS, Tree, parse
+
+MAX_VARIABLES = 200
+_ATOM = 9  # precedence of names, numbers and function calls
+
+
+@dataclass(frozen=True)
+class Node:
+    op: str                    # "var", "const" or an op name
+    inputs: tuple[int, ...]    # indices of operand nodes; a node may appear twice (x*x)
+    text: str                  # the subexpression as text, e.g. "x + y"
+    latex: str
+    precedence: int = _ATOM
+    const: float = 0.0         # a constant's value
+    exact: str = ""            # a constant's exact text ("1.1", "pi"), for exact mode
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.inputs
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: int
+    target: int
+    operand: int               # which operand of the target the source is
+
+
+@dataclass
+class Graph:
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    variables: dict[str, int] = field(default_factory=dict)  # name -> node, first use first
+    output: int = -1
+    in_edges: list[list[int]] = field(default_factory=list)  # node -> its edges, by operand
+
+    def id(self, index: int) -> str:
+        return f"n{index}"
+
+
+def build_graph(text: str, granularity: str = "fused", share: bool = False) -> Graph:
+    """Returns the graph of `text` (parsed safely), with fused or primitive gates."""
+    if granularity not in ("fused", "primitive"):
+        raise LimitError(f"granularity must be 'fused' or 'primitive', not {granularity!r}")
+    builder = _Builder(granularity == "primitive", share)
+    graph = builder.graph
+    graph.output = builder.build(parse(text), {})
+    if len(graph.nodes) - len(graph.variables) > 2 * MAX_OPS:
+        raise LimitError(f"the expanded graph has more than {2 * MAX_OPS} nodes; "
+                         "that is the limit")
+    return graph
+
+
+@lru_cache(maxsize=None)
+def _primitive_tree(op_name: str) -> Tree:
+    return parse(OPS[op_name].primitive)
+
+
+class _Builder:
+    def __init__(self, expand: bool, share: bool):
+        self.graph = Graph()
+        self.expand = expand
+        self.shared: dict | None = {} if share else None
+
+    def build(self, tree: Tree, env: dict[str, int]) -> int:
+        """Returns the node of `tree`; walks with an explicit stack, never recursion deep.
+
+        `env` maps names to nodes already built: a primitive template's `a` is its operand.
+        """
+        done: dict[int, int] = {}           # id(subtree) -> node
+        stack = [(tree, False)]
+        while stack:
+            t, children_done = stack.pop()
+            if id(t) in done:
+                continue
+            if not children_done and t.args:
+                stack.append((t, True))
+                stack.extend((a, False) for a in reversed(t.args))
+                continue
+            inputs = tuple(done[id(a)] for a in t.args)
+            done[id(t)] = self.node_for(t, inputs, env)
+        return done[id(tree)]
+
+    def node_for(self, t: Tree, inputs: tuple[int, ...], env: dict[str, int]) -> int:
+        graph = self.graph
+        if t.op == "var":
+            if t.name in env:
+                return env[t.name]
+            if t.name not in graph.variables:
+                if len(graph.variables) >= MAX_VARIABLES:
+                    raise LimitError(f"more than {MAX_VARIABLES} variables at {t.start}",
+                                     t.start)
+                graph.variables[t.name] = self.add(Node("var", (), t.name, _latex_name(t.name)))
+            return graph.variables[t.name]
+        if t.op == "const":
+            if t.name in CONSTANTS:
+                return self.add(Node("const", (), t.name, _CONST_LATEX[t.name],
+                                     const=t.value, exact=t.name))
+            return self.add(Node("const", (), _number_text(t.name), _number_text(t.name),
+                                 const=t.value, exact=t.name))
+        op = OPS[t.op]
+        if self.expand and op.primitive:
+            return self.build(_primitive_tree(op.name), {"a": inputs[0]})
+        key = (t.op, inputs)
+        if self.shared is not None and key in self.shared:
+            return self.shared[key]
+        index = self.add(_op_node(op, inputs, graph.nodes))
+        if self.shared is not None:
+            self.shared[key] = index
+        return index
+
+    def add(self, node: Node) -> int:
+        graph = self.graph
+        index = len(graph.nodes)
+        graph.nodes.append(node)
+        graph.in_edges.append([])
+        for operand, source in enumerate(node.inputs):
+            graph.in_edges[index].append(len(graph.edges))
+            graph.edges.append(Edge(source, index, operand))
+        return index
+
+
+_CONST_LATEX = {"pi": r"\pi", "E": "e"}
+
+
+def _number_text(literal: str) -> str:
+    """Returns a literal as people write it: 1.50 -> 1.5, 2.0 -> 2, 1e-3 -> 0.001."""
+    value = float(literal)
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _latex_name(name: str) -> str:
+    """Returns w0 as w_{0} and x_1 as x_{1}; long names as \\mathrm{...}."""
+    m = re.fullmatch(r"([A-Za-z]+)_?(\d+)", name)
+    if m and len(m.group(1)) == 1:
+        return f"{m.group(1)}_{{{m.group(2)}}}"
+    escaped = name.replace("_", r"\_")
+    return escaped if len(name) == 1 else rf"\mathrm{{{escaped}}}"
+
+
+def _op_node(op, inputs: tuple[int, ...], nodes: list[Node]) -> Node:
+    """Returns the node of `op` over `inputs`, with its text and LaTeX."""
+    args = [nodes[i] for i in inputs]
+    if op.is_function:
+        text = f"{op.name}({', '.join(a.text for a in args)})"
+        return Node(op.name, inputs, text, _fill(op.latex, [a.latex for a in args]))
+    prec = op.precedence
+    if op.name == "neg":
+        (a,) = args
+        wrap = a.precedence <= prec
+        return Node("neg", inputs, f"-{_paren(a.text, wrap)}",
+                    "-" + _paren(a.latex, wrap, latex=True), prec)
+    a, b = args
+    right_assoc = op.name == "pow"
+    wrap_a = a.precedence < prec or (right_assoc and a.precedence <= prec)
+    wrap_b = b.precedence < prec or (not right_assoc and b.precedence <= prec
+                                     and op.name in ("sub", "div"))
+    spaced = f" {op.typed} " if prec == 1 else op.typed
+    text = _paren(a.text, wrap_a) + spaced + _paren(b.text, wrap_b)
+    grouped = op.name == "div"  # \frac groups its operands; pow's exponent is in braces
+    latex = _fill(op.latex, [_paren(a.latex, wrap_a and not grouped, latex=True),
+                             _paren(b.latex, wrap_b and not grouped and not right_assoc,
+                                    latex=True)])
+    return Node(op.name, inputs, text, latex, prec)
+
+
+def _paren(text: str, wrap: bool, latex: bool = False) -> str:
+    if not wrap:
+        return text
+    return rf"\left({text}\right)" if latex else f"({text})"
+
+
+def _fill(template: str, operands: list[str]) -> str:
+    for mark, operand in zip(("§a§", "§b§"), operands):
+        template = template.replace(mark, operand)
+    return template

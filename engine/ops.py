@@ -1,0 +1,141 @@
+"""OPS: the one place an op is defined.
+
+Each op is one record: how it is typed, what its gate shows, its maths as a sympy
+expression of its operands `a` (and `b`), its local gradients, and its backward role.
+Everything else is derived from the record: the numpy forward and local functions
+(lambdify of our own fixed expressions, never of user text), the formula text and
+LaTeX shown on edges, the parser's whitelist, the renderer's labels and the docs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
+
+A, B, OUT = sp.symbols("a b out")
+
+# Placeholders that survive sympy's printers untouched; formulas are printed once per
+# op with these, and an edge's formula is the template with its operands' names put in.
+_MARK = {A: sp.Symbol("§a§"), B: sp.Symbol("§b§"), OUT: sp.Symbol("§out§")}
+
+# numpy has no Heaviside by that name in lambdify's default table at every version.
+_NUMPY = [{"Heaviside": np.heaviside}, "numpy"]
+
+
+class _Text(StrPrinter):
+    """Plain text as a student reads it: [a > 0] for an indicator."""
+
+    def _print_Heaviside(self, e):
+        return f"[{_comparison(self, e.args[0])}]"
+
+
+class _Latex(LatexPrinter):
+    def _print_Heaviside(self, e, exp=None):
+        return rf"\mathbb{{1}}[{_comparison(self, e.args[0])}]"
+
+
+def _comparison(printer, arg) -> str:
+    """Returns `p > q` for the argument `p - q` of an indicator, `p > 0` otherwise."""
+    if isinstance(arg, sp.Add) and len(arg.args) == 2:
+        neg = [t for t in arg.args if t.could_extract_minus_sign()]
+        if len(neg) == 1:
+            pos = [t for t in arg.args if t is not neg[0]][0]
+            return f"{printer.doprint(pos)} > {printer.doprint(-neg[0])}"
+    return f"{printer.doprint(arg)} > 0"
+
+
+@dataclass(frozen=True)
+class Op:
+    name: str                 # how it is typed as a function, or the operator's name
+    symbol: str               # what the gate shows
+    expr: sp.Expr             # the op in terms of its operands a, b
+    role: str                 # the gate's backward role, in the lecture's words
+    doc: str
+    locals: tuple | None = None   # d out / d operand, in a, b, out; None: sympy's derivative
+    typed: str | None = None  # the operator as typed ("+"); None for a function
+    precedence: int = 9       # for printing text with the parentheses it needs
+    primitive: str | None = None  # the same function in primitive gates (our own syntax)
+    latex: str | None = None  # LaTeX of the op with §a§, §b§ for operands; None: sympy's
+
+    arity: int = field(init=False)
+    forward: Callable = field(init=False, repr=False)
+    local_fns: tuple = field(init=False, repr=False)
+    local_text: tuple = field(init=False, repr=False)
+    local_latex: tuple = field(init=False, repr=False)
+
+    def __post_init__(self):
+        operands = (A, B)[: len(self.expr.free_symbols & {A, B})]
+        locals_ = self.locals or tuple(sp.diff(self.expr, s) for s in operands)
+        set_ = object.__setattr__
+        set_(self, "arity", len(operands))
+        set_(self, "locals", tuple(sp.sympify(e) for e in locals_))
+        set_(self, "forward", sp.lambdify(operands, self.expr, _NUMPY))
+        set_(self, "local_fns", tuple(sp.lambdify((A, B, OUT), e, _NUMPY) for e in self.locals))
+        marked = [e.xreplace(_MARK) for e in self.locals]
+        set_(self, "local_text", tuple(_Text().doprint(e).replace("**", "^") for e in marked))
+        set_(self, "local_latex", tuple(_Latex().doprint(e) for e in marked))
+        if self.latex is None:
+            set_(self, "latex", sp.latex(self.expr.xreplace(_MARK), mul_symbol="dot"))
+
+    @property
+    def is_function(self) -> bool:
+        return self.typed is None
+
+
+def _sigmoid(a):
+    return 1 / (1 + sp.exp(-a))
+
+
+OP_LIST = (
+    Op("add", "+", A + B, "add distributes: each input gets the upstream gradient unchanged",
+       "a + b", typed="+", precedence=1),
+    Op("sub", "−", A - B, "sub distributes, negating the gradient of what is subtracted",
+       "a - b", typed="-", precedence=1),
+    Op("mul", "×", A * B, "mul swaps: each input gets the upstream times the other input",
+       "a * b", typed="*", precedence=2),
+    Op("div", "÷", A / B, "div scales by 1/b, and sends -a/b² back to the divisor",
+       "a / b", typed="/", precedence=2),
+    Op("neg", "−", -A, "neg flips the sign of the gradient", "-a", typed="neg", precedence=3),
+    Op("pow", "^", A**B, "pow: b·a^(b-1) to the base, a^b·ln a to the exponent",
+       "a ^ b (also a ** b)", locals=(B * A ** (B - 1), OUT * sp.log(A)), typed="^",
+       precedence=4),
+    Op("exp", "exp", sp.exp(A), "exp passes on the upstream times its own output",
+       "exp(a)", locals=(OUT,)),
+    Op("log", "log", sp.log(A), "log scales the gradient by 1/a", "natural logarithm log(a)"),
+    Op("sqrt", "√", sp.sqrt(A), "sqrt scales the gradient by 1/(2·out)", "sqrt(a)",
+       locals=(1 / (2 * OUT),)),
+    Op("sin", "sin", sp.sin(A), "sin scales the gradient by cos a", "sin(a)"),
+    Op("cos", "cos", sp.cos(A), "cos scales the gradient by -sin a", "cos(a)"),
+    Op("tan", "tan", sp.tan(A), "tan scales the gradient by 1 + out²", "tan(a)",
+       locals=(1 + OUT**2,)),
+    Op("tanh", "tanh", sp.tanh(A), "tanh scales the gradient by 1 - out²", "tanh(a)",
+       locals=(1 - OUT**2,), primitive="(exp(a) - exp(-a)) / (exp(a) + exp(-a))"),
+    Op("sigmoid", "σ", _sigmoid(A), "sigmoid scales the gradient by (1 - out)·out",
+       "sigmoid(a) = 1/(1 + exp(-a))", locals=((1 - OUT) * OUT,),
+       primitive="1 / (1 + exp(-a))", latex=r"\sigma\left(§a§\right)"),
+    # PyTorch's conventions where the derivative is undefined: relu'(0) = 0, abs'(0) = 0,
+    # and a tie in max/min splits the gradient in halves, as torch.maximum does.
+    Op("relu", "ReLU", sp.Max(A, 0), "relu passes the gradient where a > 0, else blocks it",
+       "relu(a) = max(a, 0); relu'(0) = 0", locals=(sp.Heaviside(A, 0),),
+       primitive="max(a, 0)", latex=r"\operatorname{ReLU}\left(§a§\right)"),
+    Op("abs", "|·|", sp.Abs(A), "abs passes the gradient with the sign of a",
+       "abs(a); abs'(0) = 0", locals=(sp.sign(A),)),
+    Op("max", "max", sp.Max(A, B), "max routes the gradient to the larger input",
+       "max(a, b); a tie gives each half", locals=(sp.Heaviside(A - B, sp.S.Half),
+                                                   sp.Heaviside(B - A, sp.S.Half))),
+    Op("min", "min", sp.Min(A, B), "min routes the gradient to the smaller input",
+       "min(a, b); a tie gives each half", locals=(sp.Heaviside(B - A, sp.S.Half),
+                                                   sp.Heaviside(A - B, sp.S.Half))),
+)
+
+OPS: dict[str, Op] = {op.name: op for op in OP_LIST}
+FUNCTIONS: dict[str, Op] = {op.name: op for op in OP_LIST if op.is_function}
+BINARY: dict[str, Op] = {op.typed: op for op in OP_LIST if op.typed and op.arity == 2}
+CONSTANTS: dict[str, tuple[float, sp.Expr, str]] = {
+    "pi": (float(np.pi), sp.pi, "π"),
+    "E": (float(np.e), sp.E, "e"),
+}
