@@ -1,0 +1,1 @@
+"""chainrule's web layer: FastAPI routes, templates and the CLI over the engine."""

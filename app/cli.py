@@ -1,0 +1,84 @@
+"""The `chainrule` command: `chainrule serve` starts the web app, `chainrule render` draws a graph to a file."""
+
+import argparse
+import sys
+import threading
+import webbrowser
+from pathlib import Path
+
+import engine
+from engine.render import render
+
+from .query import GRANULARITIES, LABELS, THEMES, GraphQuery
+
+FORMATS = ("svg", "png", "pdf", "dot")
+
+
+def parser() -> argparse.ArgumentParser:
+    """Return the argument parser of both subcommands."""
+    top = argparse.ArgumentParser(prog="chainrule", description="See backpropagation on a computational graph.")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="start the web app")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 for a classroom)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--open", action="store_true", help="open the page in a browser")
+
+    draw = commands.add_parser("render", help="draw the graph of EXPR to a file, without a server")
+    draw.add_argument("expr")
+    draw.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a variable's value; repeat")
+    draw.add_argument("-o", "--output", required=True, help="file to write: .svg, .png, .pdf or .dot (- for stdout)")
+    draw.add_argument("--format", choices=FORMATS, help="format, when the file name does not say")
+    draw.add_argument("--granularity", choices=GRANULARITIES, default="fused")
+    draw.add_argument("--labels", choices=LABELS, default="all")
+    draw.add_argument("--digits", type=int, default=3)
+    draw.add_argument("--theme", choices=THEMES, default="light")
+    draw.add_argument("--exact", action="store_true")
+    return top
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Run uvicorn on app.main:app until interrupted; return its exit status."""
+    import uvicorn
+
+    url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}/"
+    print(f"chainrule: {url}", file=sys.stderr)
+    if args.open:
+        threading.Timer(1.0, webbrowser.open, [url]).start()
+    uvicorn.run("app.main:app", host=args.host, port=args.port)
+    return 0
+
+
+def render_file(args: argparse.Namespace) -> int:
+    """Write the drawing of args.expr to args.output; return 0, or 2 with the message on stderr."""
+    fmt = args.format or Path(args.output).suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        print(f"chainrule: say the format with --format or a file name ending in {', '.join(FORMATS)}", file=sys.stderr)
+        return 2
+    try:
+        values = dict(pair.split("=", 1) for pair in args.set if "=" in pair)
+        if len(values) != len(args.set):
+            raise engine.ChainruleError("--set takes NAME=VALUE, e.g. --set x=-2")
+        query = GraphQuery(args.expr, values, granularity=args.granularity, exact=args.exact, labels=args.labels,
+                           digits=args.digits, theme=args.theme)
+        analysis = query.analyze()
+        data = render(analysis, query.view(analysis), fmt)
+    except engine.ChainruleError as error:
+        where = f" (at character {error.offset})" if error.offset is not None else ""
+        print(f"chainrule: {error.message}{where}", file=sys.stderr)
+        return 2
+    if args.output == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        Path(args.output).write_bytes(data)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = parser().parse_args(argv)
+    return serve(args) if args.command == "serve" else render_file(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,25 @@
+"""create_app(): the FastAPI application (routes, static files, error mapping, security headers); `app` for uvicorn."""
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from . import errors, security
+from .config import STATIC_DIR
+from .routes import api, docs, images, pages
+
+
+def create_app() -> FastAPI:
+    """Return a new chainrule application."""
+    app = FastAPI(
+        title="chainrule",
+        summary="See backpropagation: the computational graph of an expression with every value and gradient.",
+        version="0.1.0", docs_url=None, redoc_url=None)
+    for module in (pages, api, images, docs):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    errors.install(app)
+    security.install(app)
+    return app
+
+
+app = create_app()

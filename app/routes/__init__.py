@@ -1,0 +1,1 @@
+"""The route table: one router per representation of a GraphQuery."""

@@ -1,0 +1,36 @@
+"""JSON routes: the graph of API.md, what the page draws, and the health check."""
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from engine.render import render
+
+from ..encode import json_safe, svg_element
+from ..query import PARAMETERS, GraphQueryDep
+
+router = APIRouter(tags=["graph"])
+ERRORS = {400: {"description": "A malformed, unsafe or too large expression, or a bad value or option: "
+                               '{"detail": plain words, "offset": character offset or null}'}}
+
+
+@router.get("/api/graph", openapi_extra={"parameters": PARAMETERS}, responses=ERRORS)
+def graph(query: GraphQueryDep) -> JSONResponse:
+    """Return the computational graph: every node's value and grad, every edge's upstream, local and downstream."""
+    return JSONResponse(json_safe(query.analyze().to_dict()))
+
+
+@router.get("/api/view", openapi_extra={"parameters": PARAMETERS}, responses=ERRORS)
+def view(query: GraphQueryDep) -> JSONResponse:
+    """Return what the page shows: the graph as in /api/graph, its SVG drawing, and the canonical query."""
+    analysis = query.analyze()
+    return JSONResponse({
+        "graph": json_safe(analysis.to_dict()),
+        "svg": svg_element(render(analysis, query.view(analysis), "svg")),
+        "query": query.query_string(),
+    })
+
+
+@router.get("/healthz", tags=["server"])
+def healthz() -> dict:
+    """Return {"status": "ok"} while the server answers."""
+    return {"status": "ok"}

@@ -1,0 +1,45 @@
+"""Image routes: the graph as SVG, PNG, PDF or DOT for slides, and a QR code of the page's link."""
+
+import io
+from typing import Annotated, Literal
+
+import segno
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+import engine
+from engine.render import render
+
+from ..config import Settings, get_settings
+from ..query import PARAMETERS, GraphQueryDep
+from .api import ERRORS
+
+router = APIRouter(tags=["images"])
+MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf",
+               "dot": "text/vnd.graphviz; charset=utf-8"}
+
+
+@router.get("/graph.{fmt}", openapi_extra={"parameters": PARAMETERS}, responses=ERRORS)
+def graph_image(fmt: Literal["svg", "png", "pdf", "dot"], query: GraphQueryDep) -> Response:
+    """Return the drawing of the graph in this format (dot is the Graphviz source)."""
+    analysis = query.analyze()
+    return Response(render(analysis, query.view(analysis), fmt), media_type=MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'inline; filename="chainrule.{fmt}"'})
+
+
+@router.get("/qr.svg", openapi_extra={"parameters": PARAMETERS}, responses=ERRORS)
+def qr_code(request: Request, query: GraphQueryDep, settings: Annotated[Settings, Depends(get_settings)]) -> Response:
+    """Return a QR code (SVG) of this server's page for the same query, to put on the projector."""
+    url = f"{page_base(request, settings)}/?{query.query_string()}"
+    try:
+        code = segno.make(url, error="m")
+    except segno.DataOverflowError:
+        raise engine.ChainruleError("this link is too long for a QR code; share it with copy link instead") from None
+    svg = io.BytesIO()
+    code.save(svg, kind="svg", scale=6, border=2, xmldecl=False, title="chainrule link")
+    return Response(svg.getvalue(), media_type="image/svg+xml")
+
+
+def page_base(request: Request, settings: Settings) -> str:
+    """Return the address students reach this server at: CHAINRULE_PUBLIC_URL, else the request's own."""
+    return settings.public_url or str(request.base_url).rstrip("/")

@@ -1,0 +1,61 @@
+"""HTML routes: the page and the chrome-less embed view, both drawn from the same GraphQuery as the JSON."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+import engine
+from engine.render import render
+
+from ..config import TEMPLATES_DIR, Settings, get_settings
+from ..encode import json_safe, svg_element
+from ..presets import DEFAULT, PRESETS
+from ..query import GRANULARITIES, LABELS, THEMES, DIGITS, GraphQuery
+from .images import page_base
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=TEMPLATES_DIR)
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def drawing(request: Request, settings: Settings) -> dict:
+    """Return the template context of a request: its query and graph, or the error that stopped them."""
+    params = request.query_params.multi_items()
+    context = {"query": DEFAULT.query if not params else None, "graph": None, "svg": None, "error": None,
+               "base": page_base(request, settings)}
+    try:
+        if params:
+            context["query"] = GraphQuery.from_params(params)
+        query = context["query"]
+        analysis = query.analyze()
+        context["graph"] = json_safe(analysis.to_dict())
+        context["svg"] = Markup(svg_element(render(analysis, query.view(analysis), "svg")))
+    except engine.ChainruleError as error:
+        context["error"] = {"detail": error.message, "offset": error.offset}
+    return context
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request, settings: SettingsDep) -> HTMLResponse:
+    """Return the page: expression box, values, options, the graph and its chain-rule panel."""
+    context = drawing(request, settings)
+    context.update(presets=PRESETS, choices={"granularity": GRANULARITIES, "labels": LABELS, "theme": THEMES,
+                                             "digits": DIGITS}, ops=list(ops()), limits=engine.LIMITS)
+    return templates.TemplateResponse(request, "index.html", context)
+
+
+@router.get("/embed", response_class=HTMLResponse)
+def embed(request: Request, settings: SettingsDep) -> HTMLResponse:
+    """Return the graph alone, fitted to its iframe, for slides and other sites."""
+    context = drawing(request, settings)
+    status = 400 if context["error"] else 200
+    return templates.TemplateResponse(request, "embed.html" if not context["error"] else "error.html", context,
+                                      status_code=status)
+
+
+def ops():
+    """Return the engine's ops for the page's function list, whatever container OPS is."""
+    return engine.OPS.values() if hasattr(engine.OPS, "values") else engine.OPS

@@ -1,0 +1,165 @@
+// The page: keeps the state (expression, values, options), asks the server for each new state, and shows the answer.
+// Every number on the page comes from /api/view; nothing here computes a value or a gradient.
+
+import { draw, fit, highlight, listen } from "./graph.js";
+import { showError } from "./expression.js";
+import { showChainRule } from "./panel.js";
+import { wireShare, updateDownloads } from "./share.js";
+import { fromQuery, toQuery } from "./state.js";
+import { syncValues } from "./values.js";
+
+const TYPING_PAUSE_MS = 150;
+
+const initial = JSON.parse(document.getElementById("initial").textContent);
+const box = document.getElementById("graph");
+const panel = document.getElementById("panel");
+const exprField = document.getElementById("expr");
+const errorBox = document.getElementById("expr-error");
+const valueList = document.getElementById("value-list");
+const presets = document.getElementById("presets");
+
+let state = fromQuery(initial.query ?? location.search);
+let graph = null;
+let variables = null;
+let hovered = null;
+let pinned = null;
+
+const digits = () => Number(state.options.digits);
+const query = () => toQuery(state, variables);
+
+/** Shows a successful answer: values, drawing, panel, URL. */
+function show(answer) {
+  graph = answer.graph;
+  for (const [name, variable] of Object.entries(graph.variables)) {
+    if (!state.values.has(name)) state.values.set(name, Array.isArray(variable.value) ? JSON.stringify(variable.value) : String(variable.value));
+  }
+  variables = syncValues(valueList, graph, state.values, digits(), onValue);
+  document.getElementById("values-empty").hidden = variables.length > 0;
+  if (answer.svg) draw(box, answer.svg);
+  else fit(box);
+  box.classList.remove("stale");
+  showError(errorBox, state.expr, null);
+  refreshPanel();
+  remember();
+}
+
+/** Shows an error answer: the last good graph stays, dimmed. */
+function showProblem(problem) {
+  box.classList.add("stale");
+  showError(errorBox, state.expr, problem);
+  remember();
+}
+
+/** Writes the state into the address bar and the share links. */
+function remember() {
+  history.replaceState(null, "", `?${query()}`);
+  updateDownloads(query());
+  document.documentElement.dataset.theme = state.options.theme;
+}
+
+function refreshPanel() {
+  const id = hovered ?? pinned;
+  highlight(box, graph, id);
+  showChainRule(panel, graph, id, digits());
+}
+
+// One request in flight at a time; while it runs, only the newest wanted state is kept (a dragged slider
+// sends as fast as the server answers, never a queue).
+let wanted = null;
+let busy = false;
+async function update() {
+  wanted = toQuery(state, null);
+  if (busy) return;
+  busy = true;
+  while (wanted !== null) {
+    const asked = wanted;
+    wanted = null;
+    try {
+      const response = await fetch(`/api/view?${asked}`);
+      const body = await response.json();
+      if (wanted !== null) continue; // already stale: draw the newer state instead
+      if (response.ok) show(body);
+      else showProblem(body);
+    } catch (error) {
+      showProblem({ detail: "The server did not answer; is chainrule still running?", offset: null });
+    }
+  }
+  busy = false;
+}
+
+let pause = null;
+function updateSoon() {
+  clearTimeout(pause);
+  pause = setTimeout(update, TYPING_PAUSE_MS);
+}
+
+function onValue(name, text, source) {
+  state.values.set(name, text);
+  if (source === "slider") update();
+  else updateSoon();
+}
+
+exprField.addEventListener("input", () => {
+  state.expr = exprField.value;
+  presets.value = "";
+  updateSoon();
+});
+
+for (const name of ["granularity", "theme"]) {
+  document.getElementById(name).addEventListener("change", (event) => {
+    state.options[name] = event.target.value;
+    update();
+  });
+}
+for (const name of ["labels", "digits"]) {
+  document.getElementById(name).addEventListener("change", (event) => {
+    state.options[name] = event.target.value;
+    update();
+  });
+}
+document.getElementById("exact").addEventListener("change", (event) => {
+  state.options.exact = String(event.target.checked);
+  update();
+});
+
+/** Sets the option controls to the state. */
+function showOptions() {
+  for (const name of ["granularity", "theme"]) {
+    document.querySelectorAll(`input[name="${name}"]`).forEach((radio) => (radio.checked = radio.value === state.options[name]));
+  }
+  document.getElementById("labels").value = state.options.labels;
+  document.getElementById("digits").value = state.options.digits;
+  document.getElementById("exact").checked = state.options.exact === "true";
+}
+
+presets.addEventListener("change", () => {
+  if (!presets.value) return;
+  state = fromQuery(presets.value);
+  exprField.value = state.expr;
+  valueList.replaceChildren(); // new sliders, ranged for the preset's values
+  variables = null;
+  pinned = hovered = null;
+  showOptions();
+  update();
+});
+
+listen(box, {
+  onHover: (id) => { hovered = id; refreshPanel(); },
+  onPick: (id) => { pinned = id === pinned ? null : id; refreshPanel(); },
+});
+window.addEventListener("resize", () => fit(box));
+
+let toastTimer = null;
+function toast(message) {
+  const element = document.getElementById("toast");
+  element.textContent = message;
+  element.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => (element.hidden = true), 2500);
+}
+wireShare(() => ({ base: initial.base, query: query(), expr: state.expr }), toast);
+
+showOptions();
+if (initial.graph) show({ graph: initial.graph, svg: null });
+else showProblem(initial.error);
+document.body.classList.add("ready");
