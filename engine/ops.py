@@ -16,7 +16,7 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
-A, B, OUT = sp.symbols("a b out")
+A, B, OUT = sp.symbols("a b out", real=True)
 
 # Placeholders that survive sympy's printers untouched; formulas are printed once per
 # op with these, and an edge's formula is the template with its operands' names put in.
@@ -54,7 +54,7 @@ class Op:
     symbol: str               # what the gate shows
     expr: sp.Expr             # the op in terms of its operands a, b
     role: str                 # the gate's backward role, in the lecture's words
-    doc: str
+    doc: str                  # how it is typed, and what its backward does
     locals: tuple | None = None   # d out / d operand, in a, b, out; None: sympy's derivative
     typed: str | None = None  # the operator as typed ("+"); None for a function
     precedence: int = 9       # for printing text with the parentheses it needs
@@ -91,44 +91,44 @@ def _sigmoid(a):
 
 
 OP_LIST = (
-    Op("add", "+", A + B, "add distributes: each input gets the upstream gradient unchanged",
-       "a + b", typed="+", precedence=1),
-    Op("sub", "−", A - B, "sub distributes, negating the gradient of what is subtracted",
-       "a - b", typed="-", precedence=1),
-    Op("mul", "×", A * B, "mul swaps: each input gets the upstream times the other input",
-       "a * b", typed="*", precedence=2),
-    Op("div", "÷", A / B, "div scales by 1/b, and sends -a/b² back to the divisor",
-       "a / b", typed="/", precedence=2),
-    Op("neg", "−", -A, "neg flips the sign of the gradient", "-a", typed="neg", precedence=3),
-    Op("pow", "^", A**B, "pow: b·a^(b-1) to the base, a^b·ln a to the exponent",
-       "a ^ b (also a ** b)", locals=(B * A ** (B - 1), OUT * sp.log(A)), typed="^",
+    Op("add", "+", A + B, "add distributes",
+       "a + b: each input gets the upstream gradient unchanged", typed="+", precedence=1),
+    Op("sub", "−", A - B, "sub distributes, negated",
+       "a - b: a gets the upstream, b gets it negated", typed="-", precedence=1),
+    Op("mul", "×", A * B, "mul swaps",
+       "a * b: each input gets the upstream times the other input", typed="*", precedence=2),
+    Op("div", "÷", A / B, "div scales",
+       "a / b: a gets the upstream times 1/b, b gets it times -a/b²", typed="/", precedence=2),
+    Op("neg", "−", -A, "neg flips", "-a: the gradient changes sign", typed="neg", precedence=3),
+    Op("pow", "^", A**B, "pow scales",
+       "a ^ b (also a ** b): b·a^(b-1) to the base, a^b·ln a to the exponent", locals=(B * A ** (B - 1), OUT * sp.log(A)), typed="^",
        precedence=4),
-    Op("exp", "exp", sp.exp(A), "exp passes on the upstream times its own output",
-       "exp(a)", locals=(OUT,)),
-    Op("log", "log", sp.log(A), "log scales the gradient by 1/a", "natural logarithm log(a)"),
-    Op("sqrt", "√", sp.sqrt(A), "sqrt scales the gradient by 1/(2·out)", "sqrt(a)",
+    Op("exp", "exp", sp.exp(A), "exp scales by its output",
+       "exp(a): the upstream times exp(a) itself", locals=(OUT,)),
+    Op("log", "log", sp.log(A), "log scales by 1/a", "log(a), natural: the upstream times 1/a"),
+    Op("sqrt", "√", sp.sqrt(A), "sqrt scales", "sqrt(a): the upstream times 1/(2·sqrt(a))",
        locals=(1 / (2 * OUT),)),
-    Op("sin", "sin", sp.sin(A), "sin scales the gradient by cos a", "sin(a)"),
-    Op("cos", "cos", sp.cos(A), "cos scales the gradient by -sin a", "cos(a)"),
-    Op("tan", "tan", sp.tan(A), "tan scales the gradient by 1 + out²", "tan(a)",
+    Op("sin", "sin", sp.sin(A), "sin scales by cos", "sin(a): the upstream times cos(a)"),
+    Op("cos", "cos", sp.cos(A), "cos scales by −sin", "cos(a): the upstream times -sin(a)"),
+    Op("tan", "tan", sp.tan(A), "tan scales", "tan(a): the upstream times 1 + tan²(a)",
        locals=(1 + OUT**2,)),
-    Op("tanh", "tanh", sp.tanh(A), "tanh scales the gradient by 1 - out²", "tanh(a)",
+    Op("tanh", "tanh", sp.tanh(A), "tanh scales by 1 − out²", "tanh(a): the upstream times 1 - tanh²(a)",
        locals=(1 - OUT**2,), primitive="(exp(a) - exp(-a)) / (exp(a) + exp(-a))"),
-    Op("sigmoid", "σ", _sigmoid(A), "sigmoid scales the gradient by (1 - out)·out",
-       "sigmoid(a) = 1/(1 + exp(-a))", locals=((1 - OUT) * OUT,),
+    Op("sigmoid", "σ", _sigmoid(A), "sigmoid scales by (1 − σ)σ",
+       "sigmoid(a) = 1/(1 + exp(-a)): the upstream times (1 - σ)σ", locals=((1 - OUT) * OUT,),
        primitive="1 / (1 + exp(-a))", latex=r"\sigma\left(§a§\right)"),
     # PyTorch's conventions where the derivative is undefined: relu'(0) = 0, abs'(0) = 0,
     # and a tie in max/min splits the gradient in halves, as torch.maximum does.
-    Op("relu", "ReLU", sp.Max(A, 0), "relu passes the gradient where a > 0, else blocks it",
-       "relu(a) = max(a, 0); relu'(0) = 0", locals=(sp.Heaviside(A, 0),),
+    Op("relu", "ReLU", sp.Max(A, 0), "relu gates",
+       "relu(a) = max(a, 0): passes the upstream where a > 0, blocks it elsewhere; relu'(0) = 0", locals=(sp.Heaviside(A, 0),),
        primitive="max(a, 0)", latex=r"\operatorname{ReLU}\left(§a§\right)"),
-    Op("abs", "|·|", sp.Abs(A), "abs passes the gradient with the sign of a",
-       "abs(a); abs'(0) = 0", locals=(sp.sign(A),)),
-    Op("max", "max", sp.Max(A, B), "max routes the gradient to the larger input",
-       "max(a, b); a tie gives each half", locals=(sp.Heaviside(A - B, sp.S.Half),
+    Op("abs", "|·|", sp.Abs(A), "abs passes with the sign",
+       "abs(a): the upstream times sign(a); abs'(0) = 0", locals=(sp.sign(A),)),
+    Op("max", "max", sp.Max(A, B), "max routes",
+       "max(a, b): the upstream goes to the larger input; a tie gives each half", locals=(sp.Heaviside(A - B, sp.S.Half),
                                                    sp.Heaviside(B - A, sp.S.Half))),
-    Op("min", "min", sp.Min(A, B), "min routes the gradient to the smaller input",
-       "min(a, b); a tie gives each half", locals=(sp.Heaviside(B - A, sp.S.Half),
+    Op("min", "min", sp.Min(A, B), "min routes",
+       "min(a, b): the upstream goes to the smaller input; a tie gives each half", locals=(sp.Heaviside(B - A, sp.S.Half),
                                                    sp.Heaviside(A - B, sp.S.Half))),
 )
 

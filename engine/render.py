@@ -1,0 +1,286 @@
+"""Analysis -> deterministic Graphviz DOT text; SVG, PNG and PDF through Graphviz.
+
+Left to right like the lecture figures: variables on the left, the output on the right.
+Forward values and gradients have two colours, an Okabe-Ito pair that stays apart for
+colour-blind eyes (blue and vermillion in the light themes). Each edge can carry its
+chain rule: the local gradient's formula, then upstream × local = downstream.
+
+Edge labels cost Graphviz 5 to 7 times the layout on big graphs (FACTS.md), so labels
+thin out as graphs grow: full labels up to FULL_LABEL_EDGES edges, the downstream alone
+as an xlabel up to XLABEL_EDGES, none past that (nodes keep their numbers).
+"""
+from __future__ import annotations
+
+import html
+import shutil
+import subprocess
+from dataclasses import dataclass, replace
+
+from .analysis import Analysis
+from .errors import ChainruleError, LimitError
+from .format import fmt
+from .ops import OPS
+
+FULL_LABEL_EDGES = 150
+XLABEL_EDGES = 600
+RENDER_TIMEOUT_S = 10.0
+PNG_DPI = 150
+LABELS = ("all", "values", "grads", "formulas", "none")
+FORMATS = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf",
+           "dot": "text/vnd.graphviz"}
+
+
+@dataclass(frozen=True)
+class Theme:
+    background: str
+    text: str
+    muted: str
+    value: str        # forward values
+    grad: str         # gradients
+    fill: str         # variables' boxes
+    gate: str         # gates' fill
+    edge: str
+    node_size: int
+    edge_size: int
+    pen: float
+
+
+THEMES = {
+    "light": Theme("#ffffff", "#1f2328", "#6e7781", "#0072B2", "#D55E00", "#eef3f8", "#ffffff",
+                   "#8c959f", 14, 11, 1.2),
+    "dark": Theme("#15171c", "#e6edf3", "#9aa4b2", "#56B4E9", "#E69F00", "#1f2a36", "#22262e",
+                  "#6e7781", 14, 11, 1.2),
+    "projector": Theme("#ffffff", "#000000", "#444444", "#005A9C", "#C04000", "#e8f0f8",
+                       "#ffffff", "#555555", 22, 17, 2.2),
+}
+
+
+@dataclass(frozen=True)
+class View:
+    """What to draw: which labels, how many digits, which theme, which lecture step."""
+
+    labels: str = "all"
+    digits: int = 3
+    theme: str = "light"
+    step: int | None = None       # None: the whole pass; 0..n-1: a lecture step
+    callouts: bool = False        # name each gate's backward role
+
+    def checked(self, n_steps: int) -> "View":
+        """Returns this view with its options validated, or raises ChainruleError."""
+        if self.labels not in LABELS:
+            raise ChainruleError(f"labels must be one of {', '.join(LABELS)}; not {self.labels!r}")
+        if self.theme not in THEMES:
+            raise ChainruleError(f"theme must be one of {', '.join(THEMES)}; not {self.theme!r}")
+        if not 1 <= self.digits <= 12:
+            raise ChainruleError(f"digits must be from 1 to 12, not {self.digits}")
+        if self.step is not None and not 0 <= self.step < n_steps:
+            raise ChainruleError(f"step must be from 0 to {n_steps - 1} (or 'end'), "
+                                 f"not {self.step}")
+        return self
+
+
+def parse_step(text: str | None, n_steps: int) -> int | None:
+    """Returns the step a URL names: a number, 'end' for the last, or None for no step."""
+    if text is None or text == "":
+        return None
+    if text == "end":
+        return n_steps - 1
+    if not text.isdigit() or len(text) > 6:
+        raise ChainruleError(f"step must be a whole number or 'end', not {text[:20]!r}")
+    return int(text)
+
+
+class _Reveal:
+    """What a lecture step has shown so far: which values, grads and edges."""
+
+    def __init__(self, analysis: Analysis, step: int | None):
+        g = analysis.graph
+        self.everything = step is None
+        self.value_shown = set(range(len(g.nodes)))
+        self.fired: set[int] = set()
+        self.current_node, self.current_kind = None, None
+        if step is None:
+            self.fired = set(range(len(g.nodes)))
+            return
+        steps = analysis.steps
+        self.value_shown = {i for i, n in enumerate(g.nodes) if n.is_leaf}
+        for s in steps[1: step + 1]:
+            index = int(s["node"][1:])
+            (self.value_shown if s["kind"] == "forward" else self.fired).add(index)
+        if step > 0:
+            self.current_node, self.current_kind = int(steps[step]["node"][1:]), steps[step]["kind"]
+
+    def grad(self, analysis: Analysis, index: int):
+        """Returns the grad of a node as accumulated so far, or None before any share arrives."""
+        g, p = analysis.graph, analysis.numbers
+        if self.everything:
+            return p.grads[index]
+        if index == g.output:
+            return p.grads[index] if index in self.fired else None
+        shares = [p.downstream[e] for e, edge in enumerate(g.edges)
+                  if edge.source == index and edge.target in self.fired]
+        return sum(shares) if shares else None
+
+
+def to_dot(analysis: Analysis, view: View = View()) -> str:
+    """Returns the Graphviz DOT text of the analysis: the same input gives the same text."""
+    view = view.checked(len(analysis.steps))
+    g, p = analysis.graph, analysis.numbers
+    t = THEMES[view.theme]
+    reveal = _Reveal(analysis, view.step)
+    show_values = view.labels in ("all", "values", "grads")
+    show_grads = view.labels in ("all", "grads")
+    n_edges = len(g.edges)
+    edge_labels = view.labels if n_edges <= FULL_LABEL_EDGES else (
+        "grads" if n_edges <= XLABEL_EDGES and show_grads else "none")
+    font = "DejaVu Sans"
+    lines = [
+        "digraph chainrule {",
+        f'  graph [rankdir=LR, bgcolor="{t.background}", pad=0.25, nodesep=0.35, ranksep=0.55,'
+        f' fontname="{font}", fontcolor="{t.text}", fontsize={t.edge_size}, labelloc=b,'
+        f' label=<{_legend(t, show_values, show_grads)}>];',
+        f'  node [fontname="{font}", fontsize={t.node_size}, color="{t.text}",'
+        f' fontcolor="{t.text}", penwidth={t.pen}, margin="0.08,0.04"];',
+        f'  edge [fontname="{font}", fontsize={t.edge_size}, color="{t.edge}",'
+        f' fontcolor="{t.text}", penwidth={t.pen}, arrowsize=0.7];',
+    ]
+    out_degree = [0] * len(g.nodes)
+    for edge in g.edges:
+        out_degree[edge.source] += 1
+    for i, node in enumerate(g.nodes):
+        rows = []
+        is_current = i == reveal.current_node
+        if node.op == "const":
+            lines.append(f'  n{i} [id="n{i}", class="const", shape=plaintext, fontsize='
+                         f'{t.edge_size}, fontcolor="{t.muted}", label=<{_esc(node.text)}>];')
+            continue
+        title = node.text if node.op == "var" else _symbol(node)
+        rows.append(f'<B>{_esc(title)}</B>' if node.op == "var"
+                    else f'<FONT POINT-SIZE="{t.node_size + 6}">{_esc(title)}</FONT>')
+        if show_values and i in reveal.value_shown:
+            rows.append(f'<FONT COLOR="{t.value}">{_num(p.values[i], view.digits)}</FONT>')
+        grad = reveal.grad(analysis, i) if show_grads else None
+        if grad is not None:
+            rows.append(f'<FONT COLOR="{t.grad}">∂ {_num(grad, view.digits)}</FONT>')
+        if view.callouts and (reveal.everything or is_current and reveal.current_kind ==
+                              "backward") and not node.is_leaf:
+            rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}"><I>'
+                        f'{_esc(_role(node.op))}</I></FONT>')
+        elif view.callouts and node.op == "var" and out_degree[i] > 1:
+            rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}"><I>fan-out adds'
+                        f'</I></FONT>')
+        shape = "box" if node.op == "var" else "ellipse"
+        style = "rounded,filled" if node.op == "var" else "filled"
+        fill = t.fill if node.op == "var" else t.gate
+        cls = "var" if node.op == "var" else f"gate op-{node.op}"
+        extra = ", peripheries=2" if i == g.output else ""
+        if is_current:
+            colour = t.value if reveal.current_kind == "forward" else t.grad
+            extra += f', color="{colour}", penwidth={t.pen * 2.5}'
+            cls += " current"
+        lines.append(f'  n{i} [id="n{i}", class="{cls}", shape={shape}, style="{style}", '
+                     f'fillcolor="{fill}", label=<{_table(rows)}>{extra}];')
+    for e, edge in enumerate(g.edges):
+        attrs = [f'id="e{e}"', 'class="edge"']
+        fired = edge.target in reveal.fired
+        current = edge.target == reveal.current_node
+        if g.nodes[edge.source].op == "const":
+            attrs.append('style=dashed')
+        elif fired and edge_labels != "none":
+            label = _edge_label(analysis, e, edge_labels, view.digits, t, current)
+            if label:
+                key = "label" if n_edges <= FULL_LABEL_EDGES else "xlabel"
+                attrs.append(f'{key}=<{label}>')
+        if current:
+            colour = t.value if reveal.current_kind == "forward" else t.grad
+            attrs.append(f'color="{colour}", penwidth={t.pen * 2.5}')
+            attrs[1] = 'class="edge current"'
+        lines.append(f'  n{edge.source} -> n{edge.target} [{", ".join(attrs)}];')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def render(analysis: Analysis, view: View = View(), fmt_: str = "svg") -> bytes:
+    """Returns the graph as svg, png, pdf or dot bytes; Graphviz runs with a timeout."""
+    if fmt_ not in FORMATS:
+        raise ChainruleError(f"format must be one of {', '.join(FORMATS)}; not {fmt_!r}")
+    return run_dot(to_dot(analysis, view), fmt_)
+
+
+def run_dot(dot_text: str, fmt_: str) -> bytes:
+    """Returns Graphviz's output for `dot_text`; a layout past the timeout is refused."""
+    if fmt_ == "dot":
+        return dot_text.encode()
+    binary = shutil.which("dot")
+    if binary is None:
+        raise RuntimeError("Graphviz is not installed: apt-get install graphviz")
+    args = [binary, f"-T{fmt_}"] + ([f"-Gdpi={PNG_DPI}"] if fmt_ == "png" else [])
+    try:
+        done = subprocess.run(args, input=dot_text.encode(), capture_output=True,
+                              timeout=RENDER_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        raise LimitError(f"the graph took longer than {RENDER_TIMEOUT_S:g} s to lay out; "
+                         "try a smaller expression or labels=none") from None
+    if done.returncode != 0:
+        raise RuntimeError(f"Graphviz failed: {done.stderr.decode(errors='replace')[:500]}")
+    return done.stdout
+
+
+def step_views(analysis: Analysis, view: View) -> list[View]:
+    """Returns one view per lecture step, for slide exports."""
+    return [replace(view, step=s) for s in range(len(analysis.steps))]
+
+
+def _edge_label(analysis: Analysis, e: int, labels: str, digits: int, t: Theme,
+                current: bool) -> str:
+    p = analysis.numbers
+    rows = []
+    if labels in ("all", "formulas"):
+        formula = analysis.local_formula(e)
+        local = fmt(p.local[e], digits)
+        text = f"local {formula}" + ("" if formula == local else f" = {local}")
+        text = text.replace("-", "−")
+        rows.append(f'<FONT COLOR="{t.muted}">{_esc(text)}</FONT>')
+    if labels == "all":
+        rows.append(f'<FONT COLOR="{t.grad}">{_num(p.upstream[e], digits)} × '
+                    f'{_num(p.local[e], digits)} = '
+                    f'<B>{_num(p.downstream[e], digits)}</B></FONT>')
+    elif labels == "grads":
+        rows.append(f'<FONT COLOR="{t.grad}">{_num(p.downstream[e], digits)}</FONT>')
+    if not rows:
+        return ""
+    if current:
+        rows = [f"<B>{r}</B>" for r in rows]
+    return _table(rows)
+
+
+def _legend(t: Theme, values: bool, grads: bool) -> str:
+    parts = []
+    if values:
+        parts.append(f'<FONT COLOR="{t.value}">■ forward value</FONT>')
+    if grads:
+        parts.append(f'<FONT COLOR="{t.grad}">■ gradient ∂L/∂·   (edges: upstream × local = '
+                     f'downstream)</FONT>')
+    return "   ".join(parts) or " "
+
+
+def _symbol(node) -> str:
+    return OPS[node.op].symbol
+
+
+def _role(op_name: str) -> str:
+    return OPS[op_name].role
+
+
+def _table(rows: list[str]) -> str:
+    cells = "".join(f"<TR><TD>{r}</TD></TR>" for r in rows)
+    return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{cells}</TABLE>'
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _num(value, digits: int) -> str:
+    """Returns a number for a slide, with a true minus sign."""
+    return fmt(value, digits).replace("-", "−")

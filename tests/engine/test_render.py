@@ -1,0 +1,71 @@
+"""The renderer: deterministic DOT, real Graphviz output, lecture steps, big graphs."""
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from engine import ChainruleError, analyze
+from engine.render import FULL_LABEL_EDGES, View, parse_step, render, to_dot
+
+GOLDEN = Path(__file__).parent / "golden"
+ADD_MUL = ("(x+y)*z", {"x": "-2", "y": "5", "z": "-4"})
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_add_mul_dot_is_the_golden_text():
+    # Regenerate after a deliberate change: write to_dot(...) to golden/add_mul.dot.
+    assert to_dot(analyze(*ADD_MUL)) == (GOLDEN / "add_mul.dot").read_text()
+
+
+def test_svg_has_stable_node_and_edge_ids_for_the_page():
+    a = analyze(*ADD_MUL)
+    root = ET.fromstring(render(a, View(), "svg"))
+    ids = {g.get("id") for g in root.iter(f"{SVG}g")}
+    assert {f"n{i}" for i in range(5)} <= ids and {f"e{i}" for i in range(4)} <= ids
+    texts = "".join(t.text or "" for t in root.iter(f"{SVG}text"))
+    assert "−12" in texts and "−4 × 1 = " in texts
+
+
+@pytest.mark.parametrize("fmt, magic", [("png", b"\x89PNG\r\n\x1a\n"), ("pdf", b"%PDF-")])
+def test_png_and_pdf_come_from_graphviz(fmt, magic):
+    assert render(analyze(*ADD_MUL), View(), fmt).startswith(magic)
+
+
+def test_step_zero_shows_the_inputs_and_no_gradient():
+    a = analyze(*ADD_MUL)
+    dot = to_dot(a, View(step=0))
+    assert "−2" in dot and "∂" not in dot.split("label=<")[2]  # x's box shows no grad yet
+    assert "current" not in dot
+
+
+def test_each_step_reveals_more_and_emphasises_what_changed():
+    a = analyze(*ADD_MUL)
+    dots = [to_dot(a, View(step=s)) for s in range(len(a.steps))]
+    assert len(set(dots)) == len(dots) == 5
+    last = to_dot(a, View(step=parse_step("end", len(a.steps))))
+    assert 'class="gate op-add current"' in last and "−4 × 1 = <B>−4</B>" in last
+
+
+def test_step_outside_the_lecture_is_refused():
+    a = analyze(*ADD_MUL)
+    with pytest.raises(ChainruleError, match="step must be from 0 to 4"):
+        to_dot(a, View(step=9))
+    with pytest.raises(ChainruleError, match="whole number or 'end'"):
+        parse_step("-1", 5)
+
+
+def test_callouts_name_each_gates_backward_role():
+    dot = to_dot(analyze("max(x, y)*x", {"x": "1", "y": "2"}), View(callouts=True))
+    assert "max routes" in dot and "mul swaps" in dot and "fan-out adds" in dot
+
+
+def test_big_graphs_thin_their_edge_labels_to_stay_fast():
+    text = "+".join(f"x{i % 40}*y{i % 30}" for i in range(FULL_LABEL_EDGES))
+    dot = to_dot(analyze(text))
+    assert "xlabel=<" in dot and ">local " not in dot
+
+
+@pytest.mark.parametrize("bad", [View(labels="x"), View(theme="neon"), View(digits=0)])
+def test_bad_view_options_are_refused(bad):
+    with pytest.raises(ChainruleError):
+        to_dot(analyze("x"), bad)
