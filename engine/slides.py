@@ -60,7 +60,7 @@ def to_tikz(analysis: Analysis, view: View = View()) -> str:
     scale = 1 / 72  # Graphviz points to inches
     lines = [
         r"\documentclass[tikz,border=4pt]{standalone}",
-        r"\usetikzlibrary{arrows.meta}",
+        r"\usetikzlibrary{arrows.meta, shapes.geometric}",
         rf"\definecolor{{value}}{{HTML}}{{{t.value[1:]}}}",
         rf"\definecolor{{grad}}{{HTML}}{{{t.grad[1:]}}}",
         r"\begin{document}",
