@@ -14,7 +14,7 @@ from .config import Settings, get_settings
 GRANULARITIES = ("fused", "primitive")
 LABELS = ("all", "values", "grads", "formulas", "none")
 THEMES = ("light", "dark", "projector")
-DIGITS = range(1, 11)
+DIGITS = range(1, 13)
 BOOLEANS = {"true": True, "1": True, "on": True, "yes": True, "": True,
             "false": False, "0": False, "off": False, "no": False}
 
@@ -92,14 +92,11 @@ class GraphQuery:
         return engine.analyze(self.expr, self.values, granularity=self.granularity, exact=self.exact)
 
     def view(self, analysis) -> View:
-        """Return the drawing options, with step=end resolved against the analysis' steps."""
-        step = self.step
-        if step is not None:
-            last = len(analysis.steps) - 1
-            step = last if step == "end" else step
-            if not 0 <= step <= last:
-                raise engine.ChainruleError(f"step must be from 0 to {last} (or end) for this expression")
-        return View(labels=self.labels, digits=self.digits, theme=self.theme, step=step, callouts=self.callouts)
+        """Return the drawing options, with step=end resolved against the analysis' steps (the engine checks them)."""
+        count = len(analysis.steps) if self.step is not None else 0
+        step = count - 1 if self.step == "end" else self.step
+        return View(labels=self.labels, digits=self.digits, theme=self.theme, step=step,
+                    callouts=self.callouts).checked(count)
 
     def params(self) -> list[tuple[str, str]]:
         """Return this state as readable query parameters: expr, the values, then options that differ from the defaults."""

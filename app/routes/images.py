@@ -15,6 +15,7 @@ from ..query import PARAMETERS, GraphQueryDep
 from .api import ERRORS
 
 router = APIRouter(tags=["images"])
+QR_STYLE = {"kind": "svg", "scale": 6, "border": 2, "xmldecl": False, "title": "chainrule link"}
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf",
                "dot": "text/vnd.graphviz; charset=utf-8"}
 
@@ -36,7 +37,7 @@ def qr_code(request: Request, query: GraphQueryDep, settings: Annotated[Settings
     except segno.DataOverflowError:
         raise engine.ChainruleError("this link is too long for a QR code; share it with copy link instead") from None
     svg = io.BytesIO()
-    code.save(svg, kind="svg", scale=6, border=2, xmldecl=False, title="chainrule link")
+    code.save(svg, **QR_STYLE)
     return Response(svg.getvalue(), media_type="image/svg+xml")
 
 

@@ -24,15 +24,9 @@ export function texText(text) {
   return text.replace(/[\\{}_^#$%&~]/g, (c) => ({ "\\": "\\textbackslash{}", "^": "\\textasciicircum{}", "~": "\\textasciitilde{}" })[c] ?? "\\" + c);
 }
 
-/** Returns a node's name as TeX: L for the output, w_{0} for w0, \text{...} for short expressions, n_{3} otherwise. */
+/** Returns a node's name in formulas, as the engine names it: L for the output, else its LaTeX, or n_{3} when long. */
 export function texName(node, graph) {
   if (node.id === graph.output.id) return "L";
-  if (node.op === "var") {
-    const match = /^([A-Za-z])(\d+)$/.exec(node.name);
-    if (match) return `${match[1]}_{${match[2]}}`;
-    return node.name.length === 1 ? node.name : `\\text{${texText(node.name)}}`;
-  }
-  const name = node.name ?? node.label;
-  if (name && name.length <= 14) return `(\\text{${texText(name)}})`;
-  return `n_{${node.id.slice(1)}}`;
+  if (node.name === node.id) return `n_{${node.id.slice(1)}}`;
+  return node.op === "var" || node.op === "const" ? node.latex : `\\left(${node.latex}\\right)`;
 }

@@ -3,6 +3,7 @@
 
 import { draw, fit, highlight, listen } from "./graph.js";
 import { showError } from "./expression.js";
+import { texValue } from "./format.js";
 import { showChainRule } from "./panel.js";
 import { wireShare, updateDownloads } from "./share.js";
 import { fromQuery, toQuery } from "./state.js";
@@ -38,9 +39,18 @@ function show(answer) {
   if (answer.svg) draw(box, answer.svg);
   else fit(box);
   box.classList.remove("stale");
+  showFormula();
   showError(errorBox, state.expr, null);
   refreshPanel();
   remember();
+}
+
+/** Typesets the expression and its output value above the drawing. */
+function showFormula() {
+  const element = document.getElementById("formula");
+  const tex = `L = ${graph.latex} = ${texValue(graph.output.value, digits())}`;
+  if (window.katex) window.katex.render(tex, element, { throwOnError: false, trust: false, strict: "ignore" });
+  else element.textContent = tex;
 }
 
 /** Shows an error answer: the last good graph stays, dimmed. */
