@@ -26,16 +26,35 @@ _MARK = {A: sp.Symbol("§a§"), B: sp.Symbol("§b§"), OUT: sp.Symbol("§out§")
 _NUMPY = [{"Heaviside": np.heaviside}, "numpy"]
 
 
+def _heaviside(x, at_zero):
+    return x if x != x else (1.0 if x > 0 else (0.0 if x < 0 else at_zero))
+
+
+def _sign(x):
+    return x if x != x else float((x > 0) - (x < 0))
+
+
+# Python floats are several times faster than numpy scalars one at a time; where math
+# raises instead of giving inf or nan (exp overflow, log 0, 1/0), the numpy rule answers.
+_FLOATS = [{"Heaviside": _heaviside, "sign": _sign}, "math"]
+
+
 class _Text(StrPrinter):
     """Plain text as a student reads it: [a > 0] for an indicator."""
 
     def _print_Heaviside(self, e):
         return f"[{_comparison(self, e.args[0])}]"
 
+    def _print_Piecewise(self, e):
+        return self.doprint(e.args[-1].expr)
+
 
 class _Latex(LatexPrinter):
     def _print_Heaviside(self, e, exp=None):
         return rf"\mathbb{{1}}[{_comparison(self, e.args[0])}]"
+
+    def _print_Piecewise(self, e):
+        return self.doprint(e.args[-1].expr)
 
 
 def _comparison(printer, arg) -> str:
@@ -64,6 +83,8 @@ class Op:
     arity: int = field(init=False)
     forward: Callable = field(init=False, repr=False)
     local_fns: tuple = field(init=False, repr=False)
+    fast_forward: Callable = field(init=False, repr=False)    # floats; may raise
+    fast_local_fns: tuple = field(init=False, repr=False)   # a float, an argument index, or a function
     local_text: tuple = field(init=False, repr=False)
     local_latex: tuple = field(init=False, repr=False)
 
@@ -75,6 +96,8 @@ class Op:
         set_(self, "locals", tuple(sp.sympify(e) for e in locals_))
         set_(self, "forward", sp.lambdify(operands, self.expr, _NUMPY))
         set_(self, "local_fns", tuple(sp.lambdify((A, B, OUT), e, _NUMPY) for e in self.locals))
+        set_(self, "fast_forward", sp.lambdify(operands, self.expr, _FLOATS))
+        set_(self, "fast_local_fns", tuple(_fast_rule(e) for e in self.locals))
         marked = [e.xreplace(_MARK) for e in self.locals]
         set_(self, "local_text", tuple(_Text().doprint(e).replace("**", "^") for e in marked))
         set_(self, "local_latex", tuple(_Latex().doprint(e) for e in marked))
@@ -84,6 +107,22 @@ class Op:
     @property
     def is_function(self) -> bool:
         return self.typed is None
+
+
+def _fast_rule(expr):
+    """Returns what backward needs of a local rule, cheapest first: a constant (add's 1),
+    the index of an argument (mul's other operand) among (a, b, out), or a function."""
+    if expr.is_number:
+        return float(expr)
+    if expr in (A, B, OUT):
+        return (A, B, OUT).index(expr)
+    return sp.lambdify((A, B, OUT), expr, _FLOATS)
+
+
+def _where_zero(condition, rule):
+    """Returns `rule`, but 0 where `condition` holds: PyTorch's pow conventions at 0 where
+    0·inf would give nan. Formulas print the rule alone."""
+    return sp.Piecewise((0, condition), (rule, True))
 
 
 def _sigmoid(a):
@@ -101,7 +140,8 @@ OP_LIST = (
        "a / b: a gets the upstream times 1/b, b gets it times -a/b²", typed="/", precedence=2),
     Op("neg", "−", -A, "neg flips", "-a: the gradient changes sign", typed="neg", precedence=3),
     Op("pow", "^", A**B, "pow scales",
-       "a ^ b (also a ** b): b·a^(b-1) to the base, a^b·ln a to the exponent", locals=(B * A ** (B - 1), OUT * sp.log(A)), typed="^",
+       "a ^ b (also a ** b): b·a^(b-1) to the base, a^b·ln a to the exponent", locals=(_where_zero(sp.Eq(B, 0), B * A ** (B - 1)),
+               _where_zero(sp.Eq(A, 0) & (B >= 0), OUT * sp.log(A))), typed="^",
        precedence=4),
     Op("exp", "exp", sp.exp(A), "exp scales by its output",
        "exp(a): the upstream times exp(a) itself", locals=(OUT,)),
@@ -113,7 +153,7 @@ OP_LIST = (
     Op("tan", "tan", sp.tan(A), "tan scales", "tan(a): the upstream times 1 + tan²(a)",
        locals=(1 + OUT**2,)),
     Op("tanh", "tanh", sp.tanh(A), "tanh scales by 1 − out²", "tanh(a): the upstream times 1 - tanh²(a)",
-       locals=(1 - OUT**2,), primitive="(exp(a) - exp(-a)) / (exp(a) + exp(-a))"),
+       locals=(1 - OUT**2,), primitive="2 / (1 + exp(-2*a)) - 1"),
     Op("sigmoid", "σ", _sigmoid(A), "sigmoid scales by (1 − σ)σ",
        "sigmoid(a) = 1/(1 + exp(-a)): the upstream times (1 - σ)σ", locals=((1 - OUT) * OUT,),
        primitive="1 / (1 + exp(-a))", latex=r"\sigma\left(§a§\right)"),
@@ -121,7 +161,7 @@ OP_LIST = (
     # and a tie in max/min splits the gradient in halves, as torch.maximum does.
     Op("relu", "ReLU", sp.Max(A, 0), "relu gates",
        "relu(a) = max(a, 0): passes the upstream where a > 0, blocks it elsewhere; relu'(0) = 0", locals=(sp.Heaviside(A, 0),),
-       primitive="max(a, 0)", latex=r"\operatorname{ReLU}\left(§a§\right)"),
+       latex=r"\operatorname{ReLU}\left(§a§\right)"),
     Op("abs", "|·|", sp.Abs(A), "abs passes with the sign",
        "abs(a): the upstream times sign(a); abs'(0) = 0", locals=(sp.sign(A),)),
     Op("max", "max", sp.Max(A, B), "max routes",

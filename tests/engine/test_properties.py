@@ -297,11 +297,6 @@ def test_the_torch_oracle_knows_every_op():
     assert set(torch_ops(torch)) == set(OPS)
 
 
-def _pow_at_zero(why: str):
-    return pytest.mark.xfail(strict=True, reason=f"engine bug: {why}; torch and the true "
-                                                 "derivative give 0, the engine nan")
-
-
 TORCH_TABLE = [
     ("(x+y)*z", dict(x="-2", y="5", z="-4")),
     ("sigmoid(w0*x0 + w1*x1 + w2)", dict(w0="2", x0="-1", w1="-3", x1="-2", w2="-3")),
@@ -328,28 +323,17 @@ TORCH_TABLE = [
     ("x / y", dict(x="1", y="0")),
     ("exp(x)", dict(x="1000")),             # overflow: inf, flowing on
     ("tanh(x)", dict(x="800")),
-    pytest.param("x^y", dict(x="0", y="2"), marks=_pow_at_zero("d(x^y)/dy at x=0, y=2")),
-    pytest.param("x^y", dict(x="0", y="0.5"), marks=_pow_at_zero("d(x^y)/dy at x=0, y=0.5")),
-    pytest.param("x^0", dict(x="0"), marks=_pow_at_zero("d(x^0)/dx at x=0")),
+    ("x^y", dict(x="0", y="2")),            # pow at 0 follows torch: 0, not 0·inf = nan
+    ("x^y", dict(x="0", y="0.5")),
+    ("x^0", dict(x="0")),
 ]
-
-PRIMITIVE_RELU_AT_ZERO = pytest.mark.xfail(
-    strict=True, reason="engine bug: primitive relu is max(a, 0), whose tie gives 0.5 at a=0, "
-                        "but relu'(0) = 0 (fused, torch, the op's doc)")
-
 
 def _torch_cases():
     for case in TORCH_TABLE:
         expr, values = case.values if hasattr(case, "values") else case
         marks = list(getattr(case, "marks", ()))
         for granularity in GRANULARITIES:
-            extra = []
-            if granularity == "primitive" and (expr, values) in (("relu(x)", dict(x="0")),
-                                                                 ("relu(x - y)", dict(x="1", y="1"))):
-                extra = [PRIMITIVE_RELU_AT_ZERO]
-            if granularity == "primitive" and expr == "tanh(x)" and values == dict(x="800"):
-                continue    # the primitive tanh is exp(a)/exp(a) = inf/inf: nan by design
-            yield pytest.param(expr, values, granularity, marks=marks + extra,
+            yield pytest.param(expr, values, granularity, marks=marks,
                                id=f"{granularity}:{expr}@{','.join(values.values())}")
 
 
