@@ -1,7 +1,7 @@
 // The drawing: puts the server's SVG on the page, fits it to its box, and lights up a node's edges.
 
 const MAX_SCALE = 1.8;
-const MIN_SCALE = 0.45;
+const READABLE_SCALE = 0.85; // below this the edge labels are too small to read: scroll instead of shrinking
 
 /** Replaces the drawing in `box` with `svgText` and fits it; returns the <svg> element. */
 export function draw(box, svgText) {
@@ -9,15 +9,17 @@ export function draw(box, svgText) {
   return fit(box);
 }
 
-/** Scales the <svg> in `box` to fill it (up to MAX_SCALE); below MIN_SCALE it scrolls instead. Returns the <svg>. */
+/** Scales the <svg> in `box` to fill it (up to MAX_SCALE); a graph that would shrink below READABLE_SCALE keeps
+ * that size and scrolls. Returns the <svg>. */
 export function fit(box) {
   const svg = box.querySelector("svg");
   if (!svg) return null;
   const [, , width, height] = (svg.getAttribute("viewBox") || "0 0 100 100").split(/[\s,]+/).map(Number);
-  const scale = Math.max(MIN_SCALE, Math.min(MAX_SCALE, (box.clientWidth - 16) / width, (box.clientHeight - 16) / height));
+  const fitted = Math.min(MAX_SCALE, (box.clientWidth - 16) / width, (box.clientHeight - 16) / height);
+  const scale = Math.max(fitted, READABLE_SCALE);
   svg.setAttribute("width", Math.round(width * scale));
   svg.setAttribute("height", Math.round(height * scale));
-  box.classList.toggle("scrolls", scale === MIN_SCALE);
+  box.classList.toggle("scrolls", fitted < READABLE_SCALE);
   return svg;
 }
 

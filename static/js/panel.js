@@ -39,7 +39,7 @@ export function showChainRule(panel, graph, id, digits) {
   const outOf = graph.edges.filter((edge) => edge.source === id);
 
   const head = document.createElement("header");
-  head.append(text("h2", "node-name", node.id === graph.output.id ? `L = ${node.name}` : node.name ?? node.label));
+  head.append(text("h2", "node-name", node.id === graph.output.id ? `L = ${node.text ?? node.name}` : node.text ?? node.name));
   head.append(text("p", "node-numbers", `value ${formatValue(node.value, digits)} · grad ${formatValue(node.grad, digits)}`));
   panel.append(head);
 

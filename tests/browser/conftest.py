@@ -81,6 +81,7 @@ def browser():
 def page(browser, server):
     """Return a fresh 1280x720 page that fails the test on any console error or failed request."""
     context = browser.new_context(viewport={"width": 1280, "height": 720}, base_url=server)
+    context.set_default_timeout(10_000)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
     page = context.new_page()
     problems = page.console_problems = []  # a test that expects an error takes it out of this list
