@@ -39,7 +39,9 @@ export function showChainRule(panel, graph, id, digits) {
   const outOf = graph.edges.filter((edge) => edge.source === id);
 
   const head = document.createElement("header");
-  head.append(text("h2", "node-name", node.id === graph.output.id ? `L = ${node.text ?? node.name}` : node.text ?? node.name));
+  // Long subexpressions are called by their id in the formulas (n9), so the heading says which is which.
+  const called = [node.id === graph.output.id ? "L" : null, node.name === node.id ? node.id : null].filter(Boolean);
+  head.append(text("h2", "node-name", [...called, node.text ?? node.name].join(" = ")));
   head.append(text("p", "node-numbers", `value ${formatValue(node.value, digits)} · grad ${formatValue(node.grad, digits)}`));
   panel.append(head);
 

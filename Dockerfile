@@ -1,0 +1,23 @@
+# chainrule: the web app on port 8000. Mirrors .ci/run: Debian packages (Graphviz, fonts), then pip install.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends graphviz fonts-dejavu-core fonts-liberation \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /srv/chainrule
+COPY pyproject.toml README.md ./
+COPY engine engine
+COPY app app
+COPY templates templates
+COPY static static
+RUN pip install -e .  # editable, as in .ci/run: templates/ and static/ are found beside app/
+
+RUN useradd --system --uid 10001 --no-create-home chainrule
+USER chainrule
+
+EXPOSE 8000
+HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=3)"
+CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers"]
