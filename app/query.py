@@ -111,10 +111,6 @@ class GraphQuery:
         """Return params() encoded for a URL, e.g. 'expr=x%2Ay&x=-2'."""
         return urlencode(self.params())
 
-    def with_values(self, values: dict[str, str]) -> "GraphQuery":
-        """Return this state with these variable values."""
-        return GraphQuery(**{**{option.name: getattr(self, option.name) for option in fields(self)}, "values": values})
-
 
 def _boolean(options: dict[str, str], name: str) -> bool:
     raw = options.get(name, "false").strip().lower()
