@@ -42,7 +42,8 @@ export function showChainRule(panel, graph, id, digits) {
   // Long subexpressions are called by their id in the formulas (n9), so the heading says which is which.
   const called = [node.id === graph.output.id ? "L" : null, node.name === node.id ? node.id : null].filter(Boolean);
   head.append(text("h2", "node-name", [...called, node.text ?? node.name].join(" = ")));
-  head.append(text("p", "node-numbers", `value ${formatValue(node.value, digits)} · grad ${formatValue(node.grad, digits)}`));
+  const exact = node.exact ? ` (exactly ${node.exact})` : "";
+  head.append(text("p", "node-numbers", `value ${formatValue(node.value, digits)}${exact} · grad ${formatValue(node.grad, digits)}`));
   panel.append(head);
 
   const arriving = document.createElement("section");

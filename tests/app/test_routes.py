@@ -160,3 +160,17 @@ def test_no_template_or_script_reaches_the_network():
 
 def test_healthz(client):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_the_page_lists_every_op_of_the_engine(client):
+    import engine
+
+    html = client.get("/").text
+    for op in engine.OPS.values():
+        assert f"<code>{op.name}</code>" in html, op.name
+
+
+def test_every_preset_is_drawn_by_the_page(client):
+    for preset in PRESETS:
+        response = client.get("/?" + preset.query.query_string())
+        assert response.status_code == 200 and 'class="graph"' in response.text, preset.slug
