@@ -10,8 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-playwright_api = pytest.importorskip("playwright.sync_api")
+from playwright import sync_api as playwright_api  # not importorskip: browser tests are not optional
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "screenshots"
