@@ -171,6 +171,10 @@ def to_dot(analysis: Analysis, view: View = View()) -> str:
         grad = reveal.grad(analysis, i) if show_grads else None
         if grad is not None:
             rows.append(f'<FONT COLOR="{t.grad}">∂ {_num(grad, view.digits)}</FONT>')
+        if view.labels in ("all", "formulas") and analysis.name(i) != node.text:
+            # formulas call a long subexpression by its id: show the id on its gate
+            rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}">{_esc(analysis.name(i))}'
+                        '</FONT>')
         if view.callouts and (reveal.everything or is_current and reveal.current_kind ==
                               "backward") and not node.is_leaf:
             rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}"><I>'
