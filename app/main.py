@@ -5,7 +5,7 @@ from fastapi.staticfiles import StaticFiles
 
 from . import errors, security
 from .config import STATIC_DIR
-from .routes import api, docs, images, pages
+from .routes import api, docs, images, pages, slides
 
 
 def create_app() -> FastAPI:
@@ -14,7 +14,7 @@ def create_app() -> FastAPI:
         title="chainrule",
         summary="See backpropagation: the computational graph of an expression with every value and gradient.",
         version="0.1.0", docs_url=None, redoc_url=None)
-    for module in (pages, api, images, docs):
+    for module in (pages, api, slides, images, docs):  # slides before images: /graph.tex is not /graph.{fmt}
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install(app)

@@ -6,8 +6,8 @@ PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
             "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'")
 IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 # Slides and other sites may frame these; everything else refuses to be framed (clickjacking).
-EMBEDDABLE = ("/embed", "/graph.", "/qr.svg")
-IMAGES = ("/graph.", "/qr.svg")
+EMBEDDABLE = ("/embed", "/graph.", "/slides.", "/qr.svg")
+IMAGES = ("/graph.", "/slides.", "/qr.svg")
 
 
 def headers_for(path: str) -> dict[str, str]:
