@@ -8,10 +8,12 @@ from pathlib import Path
 
 import engine
 from engine.render import render
+from engine.slides import steps_pdf, steps_zip, to_tikz
 
 from .query import GRANULARITIES, LABELS, THEMES, GraphQuery
 
-FORMATS = ("svg", "png", "pdf", "dot")
+FORMATS = ("svg", "png", "pdf", "dot", "tex", "zip")
+STEP_FORMATS = ("pdf", "zip")  # --steps: a page per step, or a PNG per step
 
 
 def parser() -> argparse.ArgumentParser:
@@ -27,13 +29,18 @@ def parser() -> argparse.ArgumentParser:
     draw = commands.add_parser("render", help="draw the graph of EXPR to a file, without a server")
     draw.add_argument("expr")
     draw.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a variable's value; repeat")
-    draw.add_argument("-o", "--output", required=True, help="file to write: .svg, .png, .pdf or .dot (- for stdout)")
+    draw.add_argument("-o", "--output", required=True,
+                      help="file to write: .svg, .png, .pdf, .dot or .tex (TikZ); with --steps .pdf or .zip (- for stdout)")
     draw.add_argument("--format", choices=FORMATS, help="format, when the file name does not say")
     draw.add_argument("--granularity", choices=GRANULARITIES, default="fused")
     draw.add_argument("--labels", choices=LABELS, default="all")
     draw.add_argument("--digits", type=int, default=3)
     draw.add_argument("--theme", choices=THEMES, default="light")
     draw.add_argument("--exact", action="store_true")
+    draw.add_argument("--steps", action="store_true",
+                      help="lecture slides: every step, as a PDF page each (.pdf) or a PNG each (.zip)")
+    draw.add_argument("--step", metavar="N", help="draw the graph as it is at lecture step N (a number from 0, or end)")
+    draw.add_argument("--callouts", action="store_true", help="label each gate with its backward role")
     return top
 
 
@@ -55,14 +62,24 @@ def render_file(args: argparse.Namespace) -> int:
     if fmt not in FORMATS:
         print(f"chainrule: say the format with --format or a file name ending in {', '.join(FORMATS)}", file=sys.stderr)
         return 2
+    if args.steps and fmt not in STEP_FORMATS or fmt == "zip" and not args.steps:
+        print("chainrule: --steps writes every step to a .pdf (a page each) or a .zip (a PNG each), "
+              "e.g. --steps -o slides.pdf", file=sys.stderr)
+        return 2
     try:
         values = dict(pair.split("=", 1) for pair in args.set if "=" in pair)
         if len(values) != len(args.set):
             raise engine.ChainruleError("--set takes NAME=VALUE, e.g. --set x=-2")
         query = GraphQuery(args.expr, values, granularity=args.granularity, exact=args.exact, labels=args.labels,
-                           digits=args.digits, theme=args.theme)
+                           digits=args.digits, theme=args.theme, step=_step(args.step), callouts=args.callouts)
         analysis = query.analyze()
-        data = render(analysis, query.view(analysis), fmt)
+        view = query.view(analysis)
+        if args.steps:
+            data = steps_pdf(analysis, view) if fmt == "pdf" else steps_zip(analysis, view)
+        elif fmt == "tex":
+            data = to_tikz(analysis, view).encode()
+        else:
+            data = render(analysis, view, fmt)
     except engine.ChainruleError as error:
         where = f" (at character {error.offset})" if error.offset is not None else ""
         print(f"chainrule: {error.message}{where}", file=sys.stderr)
@@ -72,6 +89,15 @@ def render_file(args: argparse.Namespace) -> int:
     else:
         Path(args.output).write_bytes(data)
     return 0
+
+
+def _step(raw: str | None):
+    """Return --step as GraphQuery takes it: None, "end" or a number; raises ChainruleError otherwise."""
+    if raw is None or raw == "end":
+        return raw
+    if not raw.isdigit() or len(raw) > 6:
+        raise engine.ChainruleError("--step takes a number from 0, or end")
+    return int(raw)
 
 
 def main(argv: list[str] | None = None) -> int:
