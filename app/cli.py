@@ -10,6 +10,7 @@ import engine
 from engine.render import render
 from engine.slides import steps_pdf, steps_zip, to_tikz
 
+from .config import get_settings
 from .query import GRANULARITIES, LABELS, THEMES, GraphQuery
 
 FORMATS = ("svg", "png", "pdf", "dot", "tex", "zip")
@@ -25,6 +26,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 for a classroom)")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--open", action="store_true", help="open the page in a browser")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes behind the port (no shared state)")
 
     draw = commands.add_parser("render", help="draw the graph of EXPR to a file, without a server")
     draw.add_argument("expr")
@@ -52,8 +54,15 @@ def serve(args: argparse.Namespace) -> int:
     print(f"chainrule: {url}", file=sys.stderr)
     if args.open:
         threading.Timer(1.0, webbrowser.open, [url]).start()
-    uvicorn.run("app.main:app", host=args.host, port=args.port)
+    uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers,
+                h11_max_incomplete_event_size=http_head_bytes())
     return 0
+
+
+def http_head_bytes() -> int:
+    """Return the most bytes of request line and headers the HTTP server reads: the app's budget, plus room."""
+    settings = get_settings()
+    return settings.max_query_chars + settings.max_header_bytes + 1024
 
 
 def render_file(args: argparse.Namespace) -> int:

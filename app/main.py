@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from . import errors, security
+from . import budget, errors, security
 from .config import STATIC_DIR
 from .routes import api, docs, images, pages, slides
 
@@ -18,7 +18,8 @@ def create_app() -> FastAPI:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install(app)
-    security.install(app)
+    app.add_middleware(budget.RequestBudget)
+    security.install(app)  # after the budget: its headers go on the budget's refusals too
     return app
 
 

@@ -1,12 +1,13 @@
 """JSON routes: the graph of API.md, what the page draws, and the health check."""
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from engine.render import render
 
+from ..cache import CachedDep
 from ..encode import json_safe, svg_element
-from ..query import PARAMETERS, GraphQueryDep
+from ..query import PARAMETERS, GraphQuery, GraphQueryDep
 
 router = APIRouter(tags=["graph"])
 ERRORS = {400: {"description": "A malformed, unsafe or too large expression, or a bad value or option: "
@@ -14,20 +15,25 @@ ERRORS = {400: {"description": "A malformed, unsafe or too large expression, or 
 
 
 @router.get("/api/graph", openapi_extra={"parameters": PARAMETERS}, responses=ERRORS)
-def graph(query: GraphQueryDep) -> JSONResponse:
+def graph(query: GraphQueryDep, cached: CachedDep) -> Response:
     """Return the computational graph: every node's value and grad, every edge's upstream, local and downstream."""
-    return JSONResponse(json_safe(query.analyze().to_dict()))
+    return cached("graph", query, lambda: JSONResponse(json_safe(query.analyze().to_dict())))
 
 
 @router.get("/api/view", openapi_extra={"parameters": PARAMETERS}, responses=ERRORS)
-def view(query: GraphQueryDep) -> JSONResponse:
+def view(query: GraphQueryDep, cached: CachedDep) -> Response:
     """Return what the page shows: the graph as in /api/graph, its SVG drawing, and the canonical query."""
+    return cached("view", query, lambda: JSONResponse(view_of(query)))
+
+
+def view_of(query: GraphQuery) -> dict:
+    """Return the body of /api/view for this query."""
     analysis = query.analyze()
-    return JSONResponse({
+    return {
         "graph": json_safe(analysis.to_dict()),
         "svg": svg_element(render(analysis, query.view(analysis), "svg")),
         "query": query.query_string(),
-    })
+    }
 
 
 @router.get("/healthz", tags=["server"])

@@ -10,8 +10,9 @@ from fastapi.responses import Response
 import engine
 from engine.render import render
 
+from ..cache import CachedDep
 from ..config import Settings, get_settings
-from ..query import PARAMETERS, GraphQueryDep
+from ..query import PARAMETERS, GraphQuery, GraphQueryDep
 from .api import ERRORS
 
 router = APIRouter(tags=["images"])
@@ -21,8 +22,13 @@ MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/p
 
 
 @router.get("/graph.{fmt}", openapi_extra={"parameters": PARAMETERS}, responses=ERRORS)
-def graph_image(fmt: Literal["svg", "png", "pdf", "dot"], query: GraphQueryDep) -> Response:
+def graph_image(fmt: Literal["svg", "png", "pdf", "dot"], query: GraphQueryDep, cached: CachedDep) -> Response:
     """Return the drawing of the graph in this format (dot is the Graphviz source)."""
+    return cached(f"graph.{fmt}", query, lambda: drawing_of(query, fmt))
+
+
+def drawing_of(query: GraphQuery, fmt: str) -> Response:
+    """Return the response carrying the drawing of this query in this format."""
     analysis = query.analyze()
     return Response(render(analysis, query.view(analysis), fmt), media_type=MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": f'inline; filename="chainrule.{fmt}"'})

@@ -3,13 +3,14 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 import engine
 from engine.render import render
 
+from ..cache import CachedDep
 from ..config import TEMPLATES_DIR, Settings, get_settings
 from ..encode import json_safe, svg_element
 from ..presets import DEFAULT, PRESETS
@@ -48,12 +49,26 @@ def index(request: Request, settings: SettingsDep) -> HTMLResponse:
 
 
 @router.get("/embed", response_class=HTMLResponse)
-def embed(request: Request, settings: SettingsDep) -> HTMLResponse:
+def embed(request: Request, settings: SettingsDep, cached: CachedDep) -> Response:
     """Return the graph alone, fitted to its iframe, for slides and other sites."""
+    return cached(f"embed {page_base(request, settings)}", canonical(request), lambda: embed_page(request, settings))
+
+
+def embed_page(request: Request, settings: Settings) -> HTMLResponse:
+    """Return the embed page of this request, or the error page with a 400."""
     context = drawing(request, settings)
     status = 400 if context["error"] else 200
     return templates.TemplateResponse(request, "embed.html" if not context["error"] else "error.html", context,
                                       status_code=status)
+
+
+def canonical(request: Request) -> GraphQuery | None:
+    """Return the request's GraphQuery (the default preset's without a query), or None when it is malformed."""
+    params = request.query_params.multi_items()
+    try:
+        return GraphQuery.from_params(params) if params else DEFAULT.query
+    except engine.ChainruleError:
+        return None
 
 
 def ops():
