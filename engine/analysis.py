@@ -8,7 +8,7 @@ from typing import Mapping
 
 import numpy as np
 
-from .autodiff import Pass, backward, forward
+from .autodiff import Pass, backward, backward_arrays, forward, forward_arrays, shape_text
 from .errors import ChainruleError
 from .exact import exact_pass, exact_text
 from .format import fmt
@@ -31,6 +31,7 @@ class Analysis:
     inputs: dict[str, object]                 # the variables' values as given (or default)
     exact_values: list | None = None          # sympy numbers per node, in exact mode
     gradcheck: dict = field(default_factory=dict)
+    seed: object = 1.0                        # the upstream gradient at the output
 
     @property
     def variables(self) -> list[str]:
@@ -59,6 +60,8 @@ class Analysis:
         marks = {"§a§": target.inputs[0], "§out§": edge.target}
         if len(target.inputs) > 1:
             marks["§b§"] = target.inputs[1]
+        if op.elementwise and np.ndim(self.numbers.values[edge.target]):
+            template = f"diag({template})"  # elementwise on arrays: a diagonal Jacobian
         for mark, index in marks.items():
             if mark in template:
                 name = names(index)
@@ -66,6 +69,16 @@ class Analysis:
                     name = rf"\left({name}\right)" if latex else f"({name})"
                 template = template.replace(mark, name)
         return template
+
+    def chain_text(self, e: int, digits: int = 4) -> str:
+        """Returns one edge's chain rule in numbers: "-4 × 1 = -4", or for an array op
+        "W^T applied to [..] = [..]"."""
+        p = self.numbers
+        if p.local[e] is None:
+            return f"{self.local_formula(e)} applied to {fmt(p.upstream[e], digits)} = " \
+                   f"{fmt(p.downstream[e], digits)}"
+        return f"{fmt(p.upstream[e], digits)} × {fmt(p.local[e], digits)} = " \
+               f"{fmt(p.downstream[e], digits)}"
 
     @property
     def steps(self) -> list[dict]:
@@ -79,7 +92,8 @@ class Analysis:
         for i, node in enumerate(g.nodes):
             item = {"id": g.id(i), "op": node.op, "label": _label(node), "name": self.name(i),
                     "text": node.text, "latex": node.latex,
-                    "value": _num(p.values[i]), "grad": _num(p.grads[i]), "shape": [],
+                    "value": _num(p.values[i]), "grad": _num(p.grads[i]),
+                    "shape": _shape(p.values[i]),
                     "nonfinite": not (_finite(p.values[i]) and _finite(p.grads[i])),
                     "produced_nonfinite": _produced_nonfinite(g, p, i)}
             if node.op in OPS:
@@ -103,7 +117,9 @@ class Analysis:
             "exact": self.exact,
             "output": {"id": g.id(out), "value": _num(p.values[out])},
             "variables": {name: {"value": _num(p.values[i]), "grad": _num(p.grads[i]),
-                                 "shape": []} for name, i in g.variables.items()},
+                                 "shape": _shape(p.values[i])}
+                          for name, i in g.variables.items()},
+            "upstream": _num(self.seed),
             "nodes": nodes,
             "edges": edges,
             "gradcheck": self.gradcheck,
@@ -112,11 +128,13 @@ class Analysis:
 
 
 def analyze(expr: str, values: Mapping[str, object] | None = None, granularity: str = "fused",
-            exact: bool = False, share: bool = False) -> Analysis:
+            exact: bool = False, share: bool = False, upstream: object = None) -> Analysis:
     """Returns the analysis of `expr` at `values` (raw texts or numbers, by variable name).
 
     Names in `values` that are not variables of `expr` are ignored; a variable with no
-    value is DEFAULT_VALUE.
+    value is DEFAULT_VALUE. `upstream` seeds backward at an array output (a JSON array
+    text or an array of the output's shape); by default it is all ones, the gradient of
+    the output's sum. A scalar output's upstream is 1.
 
     >>> a = analyze("(x+y)*z", {"x": "-2", "y": "5", "z": "-4"})
     >>> [a.to_dict()["variables"][v]["grad"] for v in "xyz"]
@@ -128,39 +146,73 @@ def analyze(expr: str, values: Mapping[str, object] | None = None, granularity: 
     values = values or {}
     given = {name: values.get(name, DEFAULT_VALUE) for name in graph.variables}
     inputs = {name: parse_value(name, text) for name, text in given.items()}
+    arrays = graph.has_array_ops or any(isinstance(v, np.ndarray) for v in inputs.values())
+    if exact and arrays:
+        raise ChainruleError("exact arithmetic works on numbers only, not arrays: turn exact off")
     if exact:
         numbers, exact_values = exact_pass(graph, given)
+        seed = 1.0
+    elif arrays:
+        values_ = forward_arrays(graph, inputs)
+        seed = _seed(upstream, values_[graph.output])
+        numbers, exact_values = backward_arrays(graph, values_, seed), None
     else:
         numbers, exact_values = backward(graph, forward(graph, inputs)), None
+        seed = 1.0
     analysis = Analysis(graph, numbers, granularity, exact, given, exact_values)
-    analysis.gradcheck = gradcheck(graph, inputs, numbers)
+    analysis.seed = seed
+    analysis.gradcheck = gradcheck(graph, inputs, numbers, seed)
     return analysis
 
 
-def gradcheck(graph: Graph, inputs: dict, numbers: Pass) -> dict:
+def _seed(upstream, out):
+    """Returns the upstream gradient that starts backward at the output."""
+    if upstream is None or upstream == "":
+        return np.ones(np.shape(out)) if np.ndim(out) else 1.0
+    seed = parse_value("upstream", upstream)
+    if np.shape(seed) != np.shape(out):
+        raise ChainruleError(f"upstream has shape {shape_text(np.shape(seed))} but the output "
+                             f"has shape {shape_text(np.shape(out))}")
+    return seed
+
+
+def gradcheck(graph: Graph, inputs: dict, numbers: Pass, seed=1.0) -> dict:
     """Returns central finite differences beside the analytic grad, per variable.
 
-    The step is 1e-6 relative to the value; rel_error is |a - n| / max(|a|, |n|, 1e-8).
-    Skipped (empty) when it would cost more than GRADCHECK_BUDGET node evaluations.
+    The step is 1e-6 relative to the value; rel_error is the largest over a variable's
+    elements of |a - n| / max(|a|, |n|, 1e-8). An array output is checked through
+    sum(seed * output). Skipped (empty) past GRADCHECK_BUDGET node evaluations.
     """
-    if 2 * len(inputs) * len(graph.nodes) > GRADCHECK_BUDGET:
+    elements = sum(int(np.size(v)) for v in inputs.values())
+    if 2 * elements * len(graph.nodes) > GRADCHECK_BUDGET:
         return {}
-    out = graph.output
+    arrays = not all(isinstance(v, float) for v in inputs.values()) or graph.has_array_ops
+    run = forward_arrays if arrays else forward
     result = {}
     for name, index in graph.variables.items():
-        x = float(inputs[name])
-        h = 1e-6 * max(1.0, abs(x))
-        shifted = dict(inputs)
-        shifted[name] = np.float64(x + h)
-        plus = forward(graph, shifted)[out]
-        shifted[name] = np.float64(x - h)
-        minus = forward(graph, shifted)[out]
+        x = np.asarray(inputs[name], dtype=float)
+        numeric = np.zeros(x.shape)
+        for position in np.ndindex(x.shape):
+            h = 1e-6 * max(1.0, abs(float(x[position])))
+            ends = []
+            for step in (h, -h):
+                shifted = x.copy()
+                shifted[position] += step
+                moved = dict(inputs, **{name: shifted if x.ndim else float(shifted)})
+                try:
+                    ends.append(np.sum(np.multiply(seed, run(graph, moved)[graph.output])))
+                except ChainruleError:
+                    ends.append(math.nan)
+            with np.errstate(all="ignore"):
+                numeric[position] = (ends[0] - ends[1]) / (2 * h)
+        analytic = np.asarray(numbers.grads[index], dtype=float)
         with np.errstate(all="ignore"):
-            numeric = float((plus - minus) / (2 * h))
-        analytic = float(numbers.grads[index])
-        scale = max(abs(analytic), abs(numeric), 1e-8)
-        error = abs(analytic - numeric) / scale if math.isfinite(analytic - numeric) else math.nan
-        result[name] = {"analytic": analytic, "numeric": numeric, "rel_error": error}
+            scale = np.maximum(np.maximum(abs(analytic), abs(numeric)), 1e-8)
+            error = float(np.max(abs(analytic - numeric) / scale))
+        result[name] = {"analytic": _num(analytic), "numeric": _num(numeric), "rel_error": error}
+        if any(node.op == "detach" for node in graph.nodes):
+            result[name]["note"] = ("detach stops gradients that finite differences still see: "
+                                    "a difference here is the point of detach")
     return result
 
 
@@ -176,9 +228,8 @@ def lecture_steps(analysis: Analysis) -> list[dict]:
                       "edges": [f"e{e}" for e in g.in_edges[i]],
                       "text": f"{analysis.name(i)} = {fmt(p.values[i])}"})
     for i in reversed(gates):
-        sends = "; ".join(
-            f"to {analysis.name(g.edges[e].source)}: {fmt(p.upstream[e])} × "
-            f"{fmt(p.local[e])} = {fmt(p.downstream[e])}" for e in g.in_edges[i])
+        sends = "; ".join(f"to {analysis.name(g.edges[e].source)}: {analysis.chain_text(e)}"
+                          for e in g.in_edges[i])
         steps.append({"index": len(steps), "kind": "backward", "node": g.id(i),
                       "edges": [f"e{e}" for e in g.in_edges[i]],
                       "text": f"{OPS[g.nodes[i].op].symbol} gate gets upstream "
@@ -195,8 +246,15 @@ def _compound(node: Node, name: str) -> bool:
     return not node.is_leaf and not re.fullmatch(r"n\d+|[\w.]+\(.*\)", name)
 
 
-def _num(x) -> float:
-    return float(x)
+def _num(x):
+    """Returns a float, or nested lists of floats for an array (None stays None)."""
+    if x is None:
+        return None
+    return x.tolist() if isinstance(x, np.ndarray) and x.ndim else float(x)
+
+
+def _shape(x) -> list:
+    return list(np.shape(x))
 
 
 def _finite(x) -> bool:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .arrays import unbroadcast
+from .errors import ChainruleError
 from .graph import Graph
 from .ops import OPS
 
@@ -96,3 +98,83 @@ def backward(graph: Graph, values: list) -> Pass:
             upstream[edge_index], local[edge_index], downstream[edge_index] = up, loc, down
             grads[edge.source] += down  # fan-out: the shares add up
     return Pass(values, grads, upstream, local, downstream)
+
+
+def _is_array(x) -> bool:
+    return x.__class__ is np.ndarray
+
+
+def forward_arrays(graph: Graph, inputs_by_name: dict[str, object]) -> list:
+    """Returns every node's value where some are arrays: numpy throughout, and a shape
+    error names both shapes and where the gate was typed."""
+    values: list = [0.0] * len(graph.nodes)
+    with np.errstate(all="ignore"):
+        for index, node in enumerate(graph.nodes):
+            if node.op == "var":
+                values[index] = inputs_by_name[node.text]
+                continue
+            if node.op == "const":
+                values[index] = node.const
+                continue
+            op = OPS[node.op]
+            args = [values[i] for i in node.inputs]
+            try:
+                value = op.forward(*args)
+            except ValueError as e:
+                raise ChainruleError(_shape_message(graph, node, args, e), node.start) from None
+            values[index] = value if _is_array(value) and value.ndim else float(value)
+    return values
+
+
+def backward_arrays(graph: Graph, values: list, seed) -> Pass:
+    """Returns the pass where some values are arrays: elementwise ops multiply the upstream
+    by their local gradient and sum it down to the operand's shape; array ops apply their
+    vector-Jacobian products. No Jacobian is ever built."""
+    nodes, edges = graph.nodes, graph.edges
+    grads: list = [0.0] * len(nodes)
+    grads[graph.output] = seed
+    n_edges = len(edges)
+    upstream, local, downstream = [None] * n_edges, [None] * n_edges, [None] * n_edges
+    with np.errstate(all="ignore"):
+        for index in range(len(nodes) - 1, -1, -1):
+            node = nodes[index]
+            if not node.inputs:
+                continue
+            op = OPS[node.op]
+            a = values[node.inputs[0]]
+            b = values[node.inputs[1]] if len(node.inputs) > 1 else None
+            out, up = values[index], grads[index]
+            for edge_index in graph.in_edges[index]:
+                edge = edges[edge_index]
+                shape = np.shape(values[edge.source])
+                if op.elementwise:
+                    loc = op.local_fns[edge.operand](a, b, out)
+                    loc = np.broadcast_to(loc, np.shape(out)).astype(float) if np.ndim(out) \
+                        else float(loc)
+                    down = unbroadcast(np.multiply(up, loc), shape)
+                else:
+                    loc = None
+                    down = unbroadcast(op.vjps[edge.operand](up, a, b, out), shape)
+                upstream[edge_index], local[edge_index], downstream[edge_index] = up, loc, down
+                grads[edge.source] = grads[edge.source] + down  # fan-out: the shares add up
+    for index, value in enumerate(values):
+        if _is_array(value) and not _is_array(grads[index]):
+            grads[index] = np.full(value.shape, float(grads[index]))
+    return Pass(values, grads, upstream, local, downstream)
+
+
+def _shape_message(graph: Graph, node, args: list, error: Exception) -> str:
+    """Returns "W (3×2) @ x (3) at 5: ..." for an op whose operands' shapes don't fit."""
+    op = OPS[node.op]
+    described = [f"{graph.nodes[i].text if len(graph.nodes[i].text) <= 16 else 'n' + str(i)} "
+                 f"({shape_text(np.shape(v))})" for i, v in zip(node.inputs, args)]
+    what = f" {op.typed} ".join(described) if op.typed else f"{op.name}({', '.join(described)})"
+    message = str(error)
+    reason = ("inner dimensions differ" if "core dimension" in message else
+              "the shapes cannot be broadcast together" if "broadcast" in message else message)
+    return f"{what} at {node.start}: {reason}"
+
+
+def shape_text(shape: tuple) -> str:
+    """Returns (3, 2) as "3×2", () as "scalar"."""
+    return "×".join(map(str, shape)) if shape else "scalar"

@@ -3,11 +3,33 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
+INLINE_ELEMENTS = 12   # arrays up to this size are written out; larger ones summarised
+
 
 def fmt(value, digits: int = 3) -> str:
+    """Returns a number, or an array written out when small ("[1, -2, 3]") and summarised
+    when large ("20×30 from -1.2 to 3.4")."""
+    if isinstance(value, np.ndarray) and value.ndim:
+        if value.size <= INLINE_ELEMENTS:
+            return _nested(value, digits)
+        return (f"{'×'.join(map(str, value.shape))} from {fmt_number(np.nanmin(value), digits)}"
+                f" to {fmt_number(np.nanmax(value), digits)}")
+    return fmt_number(value, digits)
+
+
+def _nested(array, digits: int) -> str:
+    if array.ndim == 1:
+        return "[" + ", ".join(fmt_number(x, digits) for x in array) + "]"
+    return "[" + ", ".join(_nested(row, digits) for row in array) + "]"
+
+
+def fmt_number(value, digits: int = 3) -> str:
     """Returns `value` to `digits` significant digits, with no trailing zeros.
 
-    >>> fmt(715.0000000000001), fmt(-0.19661193), fmt(2.2), fmt(1e-9), fmt(float("inf"))
+    >>> fmt_number(715.0000000000001), fmt_number(-0.19661193), fmt_number(2.2), \
+    ...     fmt_number(1e-9), fmt_number(float("inf"))
     ('715', '-0.197', '2.2', '1e-09', 'inf')
     """
     value = float(value)

@@ -8,7 +8,7 @@ unless `share` asks identical subexpressions to be one node.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .errors import LimitError
@@ -28,6 +28,7 @@ class Node:
     precedence: int = _ATOM
     const: float = 0.0         # a constant's value
     exact: str = ""            # a constant's exact text ("1.1", "pi"), for exact mode
+    start: int = 0             # where it was typed, for messages
 
     @property
     def is_leaf(self) -> bool:
@@ -48,6 +49,10 @@ class Graph:
     variables: dict[str, int] = field(default_factory=dict)  # name -> node, first use first
     output: int = -1
     in_edges: list[list[int]] = field(default_factory=list)  # node -> its edges, by operand
+
+    @property
+    def has_array_ops(self) -> bool:
+        return any(n.op in OPS and not OPS[n.op].elementwise for n in self.nodes)
 
     def id(self, index: int) -> str:
         return f"n{index}"
@@ -77,10 +82,11 @@ class _Builder:
         self.expand = expand
         self.shared: dict | None = {} if share else None
 
-    def build(self, tree: Tree, env: dict[str, int]) -> int:
+    def build(self, tree: Tree, env: dict[str, int], at: int | None = None) -> int:
         """Returns the node of `tree`; walks with an explicit stack, never recursion deep.
 
-        `env` maps names to nodes already built: a primitive template's `a` is its operand.
+        `env` maps names to nodes already built: a primitive template's `a` is its operand;
+        `at` is where the expanded function was typed, for the template's gates.
         """
         done: dict[int, int] = {}           # id(subtree) -> node
         stack = [(tree, False)]
@@ -93,10 +99,11 @@ class _Builder:
                 stack.extend((a, False) for a in reversed(t.args))
                 continue
             inputs = tuple(done[id(a)] for a in t.args)
-            done[id(t)] = self.node_for(t, inputs, env)
+            done[id(t)] = self.node_for(t, inputs, env, at)
         return done[id(tree)]
 
-    def node_for(self, t: Tree, inputs: tuple[int, ...], env: dict[str, int]) -> int:
+    def node_for(self, t: Tree, inputs: tuple[int, ...], env: dict[str, int],
+                 at: int | None) -> int:
         graph = self.graph
         if t.op == "var":
             if t.name in env:
@@ -105,7 +112,8 @@ class _Builder:
                 if len(graph.variables) >= MAX_VARIABLES:
                     raise LimitError(f"more than {MAX_VARIABLES} variables at {t.start}",
                                      t.start)
-                graph.variables[t.name] = self.add(Node("var", (), t.name, _latex_name(t.name)))
+                graph.variables[t.name] = self.add(Node("var", (), t.name, _latex_name(t.name),
+                                                        start=t.start))
             return graph.variables[t.name]
         if t.op == "const":
             if t.name in CONSTANTS:
@@ -115,11 +123,12 @@ class _Builder:
                                  const=t.value, exact=t.name))
         op = OPS[t.op]
         if self.expand and op.primitive:
-            return self.build(_primitive_tree(op.name), {"a": inputs[0]})
+            return self.build(_primitive_tree(op.name), {"a": inputs[0]}, t.start)
         key = (t.op, inputs)
         if self.shared is not None and key in self.shared:
             return self.shared[key]
-        index = self.add(_op_node(op, inputs, graph.nodes))
+        index = self.add(replace(_op_node(op, inputs, graph.nodes),
+                                 start=t.start if at is None else at))
         if self.shared is not None:
             self.shared[key] = index
         return index
@@ -171,7 +180,7 @@ def _op_node(op, inputs: tuple[int, ...], nodes: list[Node]) -> Node:
     wrap_a = a.precedence < prec or (right_assoc and a.precedence <= prec)
     wrap_b = b.precedence < prec or (not right_assoc and b.precedence <= prec
                                      and op.name in ("sub", "div"))
-    spaced = f" {op.typed} " if prec == 1 else op.typed
+    spaced = f" {op.typed} " if prec == 1 or op.typed == "@" else op.typed
     text = _paren(a.text, wrap_a) + spaced + _paren(b.text, wrap_b)
     grouped = op.name == "div"  # \frac groups its operands; pow's exponent is in braces
     latex = _fill(op.latex, [_paren(a.latex, wrap_a and not grouped, latex=True),

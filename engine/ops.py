@@ -13,6 +13,8 @@ from typing import Callable
 
 import numpy as np
 import sympy as sp
+
+from . import arrays as ar
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
@@ -69,9 +71,13 @@ def _comparison(printer, arg) -> str:
 
 @dataclass(frozen=True)
 class Op:
+    """One op. An elementwise op is its sympy `expr`, and everything numeric is derived
+    from it; an array op (expr None: matmul, sum, softmax, ...) gives its numpy `array_forward`
+    and one vector-Jacobian product per operand, with the Jacobian described, never built."""
+
     name: str                 # how it is typed as a function, or the operator's name
     symbol: str               # what the gate shows
-    expr: sp.Expr             # the op in terms of its operands a, b
+    expr: sp.Expr | None      # the op in terms of its operands a, b; None for an array op
     role: str                 # the gate's backward role, in the lecture's words
     doc: str                  # how it is typed, and what its backward does
     locals: tuple | None = None   # d out / d operand, in a, b, out; None: sympy's derivative
@@ -79,8 +85,11 @@ class Op:
     precedence: int = 9       # for printing text with the parentheses it needs
     primitive: str | None = None  # the same function in primitive gates (our own syntax)
     latex: str | None = None  # LaTeX of the op with §a§, §b§ for operands; None: sympy's
+    arity: int = 0            # array ops say it; elementwise ops derive it from expr
+    array_forward: Callable | None = field(default=None, repr=False)
+    vjps: tuple = field(default=(), repr=False)   # (upstream, a, b, out) -> downstream
+    jacobian: tuple = ()      # array ops: the local Jacobian described, with §a§, §b§
 
-    arity: int = field(init=False)
     forward: Callable = field(init=False, repr=False)
     local_fns: tuple = field(init=False, repr=False)
     fast_forward: Callable = field(init=False, repr=False)    # floats; may raise
@@ -89,9 +98,14 @@ class Op:
     local_latex: tuple = field(init=False, repr=False)
 
     def __post_init__(self):
+        set_ = object.__setattr__
+        if self.expr is None:
+            set_(self, "forward", self.array_forward)
+            set_(self, "local_text", self.jacobian)
+            set_(self, "local_latex", tuple(_latex_jacobian(j) for j in self.jacobian))
+            return
         operands = (A, B)[: len(self.expr.free_symbols & {A, B})]
         locals_ = self.locals or tuple(sp.diff(self.expr, s) for s in operands)
-        set_ = object.__setattr__
         set_(self, "arity", len(operands))
         set_(self, "locals", tuple(sp.sympify(e) for e in locals_))
         set_(self, "forward", sp.lambdify(operands, self.expr, _NUMPY))
@@ -103,6 +117,10 @@ class Op:
         set_(self, "local_latex", tuple(_Latex().doprint(e) for e in marked))
         if self.latex is None:
             set_(self, "latex", sp.latex(self.expr.xreplace(_MARK), mul_symbol="dot"))
+
+    @property
+    def elementwise(self) -> bool:
+        return self.expr is not None
 
     @property
     def is_function(self) -> bool:
@@ -171,6 +189,83 @@ OP_LIST = (
        "min(a, b): the upstream goes to the smaller input; a tie gives each half", locals=(sp.Heaviside(B - A, sp.S.Half),
                                                    sp.Heaviside(A - B, sp.S.Half))),
 )
+
+def _n(a):
+    return ar.size(a)
+
+
+def _latex_jacobian(text: str) -> str:
+    """Returns a Jacobian description as LaTeX: W^T as W^{T}, diag as \\operatorname."""
+    return (text.replace("^T", "^{T}").replace("diag", r"\operatorname{diag}")
+            .replace("·", r"\cdot ").replace("1/n", r"\tfrac{1}{n}"))
+
+
+# Array ops: the Jacobian is described ("W^T", "x^T"), never built; each VJP maps the
+# upstream (the output's shape) to the downstream (the operand's shape).
+ARRAY_OPS = (
+    Op("matmul", "@", None, "matmul: Wᵀ back to x, xᵀ back to W",
+       "a @ b: matrix product; a vector is a row on the left, a column on the right",
+       typed="@", precedence=2, arity=2, array_forward=ar.matmul,
+       vjps=(ar.matmul_da, ar.matmul_db), jacobian=("·§b§^T", "§a§^T·"),
+       latex=r"§a§ §b§"),
+    Op("transpose", "ᵀ", None, "transpose transposes the gradient", "transpose(a): aᵀ",
+       arity=1, array_forward=ar.transpose, vjps=(lambda up, a, b, out: ar.transpose(up),),
+       jacobian=("transpose",), latex=r"§a§^{T}"),
+    Op("sum", "Σ", None, "sum copies the gradient to every element",
+       "sum(a): the sum of all elements", arity=1, array_forward=lambda a: float(np.sum(a)),
+       vjps=(lambda up, a, b, out: np.full(np.shape(a), up) if np.ndim(a) else up,),
+       jacobian=("1 (each element)",), latex=r"\sum §a§"),
+    Op("mean", "mean", None, "mean shares the gradient equally",
+       "mean(a): the mean of all elements", arity=1, array_forward=lambda a: float(np.mean(a)),
+       vjps=(lambda up, a, b, out: np.full(np.shape(a), up / _n(a)) if np.ndim(a) else up,),
+       jacobian=("1/n (each element)",), latex=r"\operatorname{mean}\left(§a§\right)"),
+    Op("dot", "·", None, "dot swaps, like mul", "dot(a, b): the dot product of two vectors",
+       arity=2, array_forward=ar.vector_dot,
+       vjps=(lambda up, a, b, out: up * np.asarray(b), lambda up, a, b, out: up * np.asarray(a)),
+       jacobian=("§b§^T", "§a§^T"), latex=r"§a§^{T} §b§"),
+    Op("norm", "‖·‖", None, "norm sends back a / ‖a‖", "norm(a): the Euclidean norm",
+       arity=1, array_forward=lambda a: float(np.sqrt(np.sum(np.square(a)))),
+       vjps=(lambda up, a, b, out: up * np.asarray(a) / out,),
+       jacobian=("§a§^T / ‖§a§‖",), latex=r"\left\|§a§\right\|"),
+    Op("sqnorm", "‖·‖²", None, "squared norm sends back 2a", "sqnorm(a): ‖a‖², the squared norm",
+       arity=1, array_forward=lambda a: float(np.sum(np.square(a))),
+       vjps=(lambda up, a, b, out: up * 2 * np.asarray(a),),
+       jacobian=("2§a§^T",), latex=r"\left\|§a§\right\|^{2}"),
+    Op("amax", "max", None, "max routes to the largest element",
+       "amax(a): the largest element; a tie shares the gradient evenly", arity=1,
+       array_forward=lambda a: float(np.max(a)), vjps=(ar.amax_vjp,),
+       jacobian=("1[largest]",), latex=r"\max §a§"),
+    Op("softmax", "softmax", None, "softmax: s ⊙ (g − sᵀg)", "softmax(a): exp(a) / sum(exp(a))",
+       arity=1, array_forward=ar.softmax, vjps=(ar.softmax_vjp,),
+       jacobian=("diag(s) − s sᵀ",), latex=r"\operatorname{softmax}\left(§a§\right)"),
+    Op("mse", "MSE", None, "mse sends back 2(y − t)/n", "mse(y, t): mean squared error",
+       arity=2, array_forward=ar.mse,
+       vjps=(lambda up, y, t, out: ar.unbroadcast(up * 2 * (y - t) / _n(y - t), np.shape(y)),
+             lambda up, y, t, out: ar.unbroadcast(-up * 2 * (y - t) / _n(y - t), np.shape(t))),
+       jacobian=("2(§a§ − §b§)^T/n", "−2(§a§ − §b§)^T/n"),
+       latex=r"\operatorname{MSE}\left(§a§, §b§\right)"),
+    Op("bce", "BCE", None, "bce sends back (p − t)/(p(1 − p))/n",
+       "bce(p, t): binary cross-entropy of probabilities p and targets t", arity=2,
+       array_forward=ar.bce,
+       vjps=(lambda up, p, t, out: ar.unbroadcast(up * (p - t) / (p * (1 - p)) / _n(p - t),
+                                                  np.shape(p)),
+             lambda up, p, t, out: ar.unbroadcast(up * (np.log(1 - p) - np.log(p)) / _n(p - t),
+                                                  np.shape(t))),
+       jacobian=("((§a§ − §b§)/(§a§(1 − §a§)))^T/n", "(log(1 − §a§) − log §a§)^T/n"),
+       latex=r"\operatorname{BCE}\left(§a§, §b§\right)"),
+    Op("ce", "CE", None, "ce sends back −t/p", "ce(p, t): cross-entropy −Σ t·log p of "
+       "probabilities p (e.g. a softmax) and a target distribution t", arity=2,
+       array_forward=ar.ce,
+       vjps=(lambda up, p, t, out: ar.unbroadcast(-up * t / p, np.shape(p)),
+             lambda up, p, t, out: ar.unbroadcast(-up * np.log(p), np.shape(t))),
+       jacobian=("−(§b§/§a§)^T", "−(log §a§)^T"), latex=r"\operatorname{CE}\left(§a§, §b§\right)"),
+    Op("detach", "detach", None, "detach stops the gradient: nothing flows back",
+       "detach(a): the value of a, treated as a constant by backward (stop-gradient)", arity=1,
+       array_forward=lambda a: a, vjps=(lambda up, a, b, out: np.zeros(np.shape(a)) if np.ndim(a)
+                                         else 0.0,),
+       jacobian=("0 (stop-gradient)",), latex=r"\operatorname{detach}\left(§a§\right)"),
+)
+OP_LIST = OP_LIST + ARRAY_OPS
 
 OPS: dict[str, Op] = {op.name: op for op in OP_LIST}
 FUNCTIONS: dict[str, Op] = {op.name: op for op in OP_LIST if op.is_function}

@@ -37,7 +37,7 @@ _TOKEN = re.compile(
     r"(?P<space>\s+)"
     r"|(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
     r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<op>\*\*|[-+*/^(),])"
+    r"|(?P<op>\*\*|[-+*/^(),@])"
 )
 # Characters people try that are not ours, with what to say about them.
 _REFUSED = {
@@ -49,7 +49,6 @@ _REFUSED = {
     "=": "assignment and comparison are not allowed",
     ":": "':' is not allowed (no lambdas, slices or statements)",
     ";": "only one expression is allowed",
-    "@": "matrix product '@' is not supported yet",
 }
 
 

@@ -87,7 +87,9 @@ def test_the_capacity_floor_of_the_api_contract_is_accepted():
 @pytest.mark.parametrize("value, message", [
     ("abc", "value of x must be a number"), ("nan", "must be a number"),
     ("inf", "must be a number"), ("1e400", "too large"), ("1" * 70, "longer than 64"),
-    ("[1,2]", "arrays are not supported yet"), ("0x10", "must be a number"),
+    ("[1,NaN]", "not a JSON array of numbers"), ("[[1,2],[3]]", "rows of equal length"),
+    ("[true]", "numbers only"), ("[" * 5000 + "]" * 5000, "not a JSON array"),
+    ("0x10", "must be a number"),
 ])
 def test_bad_values_are_refused_by_name(value, message):
     with pytest.raises(ChainruleError, match=message):

@@ -30,7 +30,7 @@ PROPERTIES = settings.get_profile("properties")
 GRANULARITIES = ("fused", "primitive")
 VARIABLES = ("x", "y", "z", "w")
 SYMBOLS = {name: sp.Symbol(name, positive=True) for name in VARIABLES}
-FUNCTIONS = tuple(name for name, op in OPS.items() if op.is_function)
+FUNCTIONS = tuple(name for name, op in OPS.items() if op.is_function and op.elementwise)
 # Domains, so the generated text stays real: these want a positive argument...
 NEEDS_POSITIVE = {"log", "sqrt"}
 # ...and these give a positive result from positive arguments (exp and sigmoid from any).
@@ -79,7 +79,7 @@ def expressions(depth: int, positive: bool = False) -> st.SearchStrategy[str]:
             st.sampled_from(sorted(KEEPS_POSITIVE)).flatmap(lambda n: _function(n, pos)),
             st.sampled_from(sorted(ALWAYS_POSITIVE)).flatmap(lambda n: _function(n, anything)))
         return weighted((binary, 3), (power, 1), (functions, 2))
-    ops = [op for op in BINARY if op != "^"]
+    ops = [op for op in BINARY if op != "^" and BINARY[op].elementwise]
     binary = st.tuples(anything, st.sampled_from(ops), anything).map(_binary)
     negation = anything.map(lambda a: f"-{_paren(a)}")
     functions = st.sampled_from(FUNCTIONS).flatmap(
@@ -270,7 +270,15 @@ def torch_ops(torch) -> dict:
             "neg": torch.neg, "pow": torch.pow, "exp": torch.exp, "log": torch.log,
             "sqrt": torch.sqrt, "sin": torch.sin, "cos": torch.cos, "tan": torch.tan,
             "tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu, "abs": torch.abs,
-            "max": torch.maximum, "min": torch.minimum}
+            "max": torch.maximum, "min": torch.minimum,
+            # array ops, over all elements as the engine defines them
+            "matmul": torch.matmul, "transpose": lambda a: a.T if a.dim() >= 2 else a,
+            "sum": torch.sum, "mean": torch.mean, "dot": torch.dot, "norm": torch.norm,
+            "sqnorm": lambda a: (a * a).sum(), "amax": torch.amax,
+            "softmax": lambda a: torch.softmax(a.reshape(-1), 0).reshape(a.shape),
+            "mse": lambda y, t: ((y - t) ** 2).mean(),
+            "bce": lambda p, t: -(t * torch.log(p) + (1 - t) * torch.log(1 - p)).mean(),
+            "ce": lambda p, t: -(t * torch.log(p)).sum(), "detach": lambda a: a.detach()}
 
 
 def torch_grads(expr: str, values: dict[str, str]) -> tuple[float, dict[str, float]]:
