@@ -16,9 +16,12 @@ import shutil
 import subprocess
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from .analysis import Analysis
 from .errors import ChainruleError, LimitError
-from .format import fmt
+from .autodiff import shape_text
+from .format import INLINE_ELEMENTS, fmt
 from .ops import OPS
 
 FULL_LABEL_EDGES = 150
@@ -30,6 +33,7 @@ RENDER_TIMEOUT_S = 4.0
 FAST_LAYOUT = "nslimit=1, mclimit=0.05, splines=line, "
 
 PNG_DPI = 150
+HEATMAP_CELLS = 24      # a large array's heat map shows at most this many rows and columns
 LABELS = ("all", "values", "grads", "formulas", "none")
 FORMATS = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf",
            "dot": "text/vnd.graphviz"}
@@ -166,11 +170,15 @@ def to_dot(analysis: Analysis, view: View = View()) -> str:
         title = node.text if node.op == "var" else _symbol(node)
         rows.append(f'<B>{_esc(title)}</B>' if node.op == "var"
                     else f'<FONT POINT-SIZE="{t.node_size + 6}">{_esc(title)}</FONT>')
+        shape = np.shape(p.values[i])
+        if shape:
+            rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}">'
+                        f'{shape_text(shape)}</FONT>')
         if show_values and i in reveal.value_shown:
-            rows.append(f'<FONT COLOR="{t.value}">{_num(p.values[i], view.digits)}</FONT>')
+            rows += _value_rows(p.values[i], view.digits, t.value, t)
         grad = reveal.grad(analysis, i) if show_grads else None
         if grad is not None:
-            rows.append(f'<FONT COLOR="{t.grad}">∂ {_num(grad, view.digits)}</FONT>')
+            rows += _value_rows(grad, view.digits, t.grad, t, prefix="∂ ")
         if view.labels in ("all", "formulas") and analysis.name(i) != node.text:
             # formulas call a long subexpression by its id: show the id on its gate
             rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}">{_esc(analysis.name(i))}'
@@ -250,14 +258,17 @@ def _edge_label(analysis: Analysis, e: int, labels: str, digits: int, t: Theme,
     rows = []
     if labels in ("all", "formulas"):
         formula = analysis.local_formula(e)
-        local = fmt(p.local[e], digits)
+        local = formula if p.local[e] is None or np.ndim(p.local[e]) else fmt(p.local[e], digits)
         text = f"local {formula}" + ("" if formula == local else f" = {local}")
-        text = text.replace("-", "−")
+        text = text.replace("-", "−").replace("^T", "ᵀ")
         rows.append(f'<FONT COLOR="{t.muted}">{_esc(text)}</FONT>')
-    if labels == "all":
+    if labels == "all" and np.ndim(p.upstream[e]) == 0 and np.ndim(p.downstream[e]) == 0 \
+            and p.local[e] is not None:
         rows.append(f'<FONT COLOR="{t.grad}">{_num(p.upstream[e], digits)} × '
                     f'{_num(p.local[e], digits)} = '
                     f'<B>{_num(p.downstream[e], digits)}</B></FONT>')
+    elif labels == "all":  # arrays: the downstream, in the source's shape
+        rows.append(f'<FONT COLOR="{t.grad}">↓ <B>{_num(p.downstream[e], digits)}</B></FONT>')
     elif labels == "grads":
         rows.append(f'<FONT COLOR="{t.grad}">{_num(p.downstream[e], digits)}</FONT>')
     if not rows:
@@ -265,6 +276,32 @@ def _edge_label(analysis: Analysis, e: int, labels: str, digits: int, t: Theme,
     if current:
         rows = [f"<B>{r}</B>" for r in rows]
     return _table(rows)
+
+
+def _value_rows(value, digits: int, colour: str, t: Theme, prefix: str = "") -> list[str]:
+    """Returns a value's rows: a number; a small array row by row; a large one as a
+    heat map (blue negative, vermillion positive) under its range."""
+    if np.ndim(value) == 0 or np.size(value) <= INLINE_ELEMENTS:
+        lines = [value] if np.ndim(value) < 2 else list(value)
+        return [f'<FONT COLOR="{colour}">{prefix if k == 0 else ""}{_num(line, digits)}</FONT>'
+                for k, line in enumerate(lines)]
+    matrix = np.atleast_2d(value)[:HEATMAP_CELLS, :HEATMAP_CELLS]
+    scale = float(np.nanmax(np.abs(matrix))) or 1.0
+    cells = "".join(
+        "<TR>" + "".join(f'<TD WIDTH="6" HEIGHT="6" FIXEDSIZE="TRUE" BGCOLOR="{_heat(x / scale, t)}">'
+                         "</TD>" for x in row) + "</TR>" for row in matrix)
+    heat = f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{cells}</TABLE>'
+    return [f'<FONT COLOR="{colour}">{prefix}{_num(value, digits)}</FONT>', heat]
+
+
+def _heat(x: float, t: Theme) -> str:
+    """Returns a colour from the background (0) to the value colour (-1) or the grad (+1)."""
+    if not np.isfinite(x):
+        return "#888888"
+    end = t.value if x < 0 else t.grad
+    mix = [round(int(t.background[k:k + 2], 16) * (1 - abs(x)) + int(end[k:k + 2], 16) * abs(x))
+           for k in (1, 3, 5)]
+    return "#" + "".join(f"{c:02x}" for c in mix)
 
 
 def _legend(t: Theme, values: bool, grads: bool) -> str:
