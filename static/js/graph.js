@@ -10,16 +10,17 @@ export function draw(box, svgText) {
 }
 
 /** Scales the <svg> in `box` to fill it (up to MAX_SCALE); a graph that would shrink below READABLE_SCALE keeps
- * that size and scrolls. Returns the <svg>. */
+ * that size and scrolls, except presenting or embedded. Returns the <svg>. */
 export function fit(box) {
   const svg = box.querySelector("svg");
   if (!svg) return null;
   const [, , width, height] = (svg.getAttribute("viewBox") || "0 0 100 100").split(/[\s,]+/).map(Number);
   const fitted = Math.min(MAX_SCALE, (box.clientWidth - 16) / width, (box.clientHeight - 16) / height);
-  const scale = Math.max(fitted, READABLE_SCALE);
+  // Presenting or embedded in a slide, the room must see the whole graph: fit it however small.
+  const scale = document.body.matches(".presenting, .embed") ? fitted : Math.max(fitted, READABLE_SCALE);
   svg.setAttribute("width", Math.round(width * scale));
   svg.setAttribute("height", Math.round(height * scale));
-  box.classList.toggle("scrolls", fitted < READABLE_SCALE);
+  box.classList.toggle("scrolls", scale > fitted);
   return svg;
 }
 

@@ -4,6 +4,7 @@
 import { draw, fit, highlight, listen } from "./graph.js";
 import { showError } from "./expression.js";
 import { texValue } from "./format.js";
+import { wireLecture } from "./lecture.js";
 import { showChainRule } from "./panel.js";
 import { wireShare, updateDownloads } from "./share.js";
 import { fromQuery, toQuery } from "./state.js";
@@ -24,6 +25,7 @@ let graph = null;
 let variables = null;
 let hovered = null;
 let pinned = null;
+let lectureNode = null; // the gate of the current backward step: the panel shows its chain rule
 
 const digits = () => Number(state.options.digits);
 const query = () => toQuery(state, variables);
@@ -39,6 +41,8 @@ function show(answer) {
   if (answer.svg) draw(box, answer.svg);
   else fit(box);
   box.classList.remove("stale");
+  const step = lecture.show(graph, state.options.step);
+  lectureNode = step && step.kind === "backward" ? step.node : null;
   showFormula();
   showError(errorBox, state.expr, null);
   refreshPanel();
@@ -60,9 +64,9 @@ function showProblem(problem) {
   remember();
 }
 
-/** Writes the state into the address bar and the share links. */
+/** Writes the state into the address bar (keeping #present) and the share links. */
 function remember() {
-  history.replaceState(null, "", `?${query()}`);
+  history.replaceState(null, "", `?${query()}${location.hash}`);
   updateDownloads(query());
   document.documentElement.dataset.theme = state.options.theme;
 }
@@ -70,7 +74,7 @@ function remember() {
 function refreshPanel() {
   const id = hovered ?? pinned;
   highlight(box, graph, id);
-  showChainRule(panel, graph, id, digits());
+  showChainRule(panel, graph, id ?? lectureNode, digits());
 }
 
 // One request in flight at a time; while it runs, only the newest wanted state is kept (a dragged slider
@@ -109,15 +113,22 @@ function onValue(name, text, source) {
   else updateSoon();
 }
 
+/** A new graph has other steps: lecture mode starts it again from step 0. */
+function restartLecture() {
+  if (state.options.step !== "") state.options.step = "0";
+}
+
 exprField.addEventListener("input", () => {
   state.expr = exprField.value;
   presets.value = "";
+  restartLecture();
   updateSoon();
 });
 
 for (const name of ["granularity", "theme"]) {
   document.getElementById(name).addEventListener("change", (event) => {
     state.options[name] = event.target.value;
+    if (name === "granularity") restartLecture();
     update();
   });
 }
@@ -140,11 +151,14 @@ function showOptions() {
   document.getElementById("labels").value = state.options.labels;
   document.getElementById("digits").value = state.options.digits;
   document.getElementById("exact").checked = state.options.exact === "true";
+  lecture.setCallouts(state.options.callouts === "true");
 }
 
 presets.addEventListener("change", () => {
   if (!presets.value) return;
+  const lecturing = state.options.step !== "";
   state = fromQuery(presets.value);
+  if (lecturing) state.options.step = "0";
   exprField.value = state.expr;
   valueList.replaceChildren(); // new sliders, ranged for the preset's values
   variables = null;
@@ -159,6 +173,32 @@ listen(box, {
 });
 window.addEventListener("resize", () => fit(box));
 
+const lecture = wireLecture(document.getElementById("lecture"), {
+  go: (index) => {
+    state.options.step = index === null ? "" : String(index);
+    pinned = null;
+    update();
+  },
+  onCallouts: (on) => {
+    state.options.callouts = String(on);
+    update();
+  },
+  onPresent: (on) => {
+    // The projector theme draws larger type; a light page presents in it, and gets its light theme back after.
+    if (on && state.options.theme === "light") {
+      themeBeforePresent = "light";
+      state.options.theme = "projector";
+    } else if (!on && themeBeforePresent && state.options.theme === "projector") {
+      state.options.theme = themeBeforePresent;
+    }
+    if (!on) themeBeforePresent = null;
+    showOptions();
+    update();
+    requestAnimationFrame(() => fit(box));
+  },
+});
+let themeBeforePresent = null;
+
 let toastTimer = null;
 function toast(message) {
   const element = document.getElementById("toast");
@@ -172,4 +212,5 @@ wireShare(() => ({ base: initial.base, query: query(), expr: state.expr }), toas
 showOptions();
 if (initial.graph) show({ graph: initial.graph, svg: null });
 else showProblem(initial.error);
+if (location.hash === "#present") lecture.present(true);
 document.body.classList.add("ready");

@@ -20,8 +20,11 @@ export function embedSnippet(base, query, title) {
 
 /** Points the download links at the images of `query`. */
 export function updateDownloads(query) {
-  for (const format of ["svg", "png", "pdf"]) {
+  for (const format of ["svg", "png", "pdf", "tex"]) {
     document.getElementById(`download-${format}`).href = `/graph.${format}?${query}`;
+  }
+  for (const format of ["pdf", "zip"]) {
+    document.getElementById(`download-slides-${format}`).href = `/slides.${format}?${query}`;
   }
 }
 
