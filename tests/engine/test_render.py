@@ -76,5 +76,5 @@ def test_arrays_show_their_shape_values_inline_and_a_heat_map_when_large():
     assert "2×2" in small and "[0.1, 0.5]" in small and "local ·xᵀ" in small
     assert "↓ <B>[−0.112, 0.636]</B>" in small
     big = to_dot(analyze("sum(W)", {"W": str([[i - j for i in range(5)] for j in range(4)])}))
-    assert "4×5 from −3 to 4" in big and big.count("BGCOLOR=") == 20
+    assert "4×5 from −3 to 4" in big and big.count("BGCOLOR=") == 2 * 20  # value and grad
     assert render(analyze("sum(W)", {"W": "[[1,2],[3,4]]"}), View(), "svg").startswith(b"<?xml")
