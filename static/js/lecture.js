@@ -139,6 +139,7 @@ export function wireLecture(root, { go, onCallouts, onPresent }) {
       const lecturing = index !== null;
       root.classList.toggle("on", lecturing);
       document.body.classList.toggle("lecturing", lecturing);
+      document.body.classList.toggle("lecture-end", lecturing && index === last());
       $("lecture-start").hidden = lecturing;
       $("lecture-steppers").hidden = !lecturing;
       $("lecture-exit").hidden = !lecturing;

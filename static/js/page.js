@@ -43,16 +43,18 @@ function show(answer) {
   box.classList.remove("stale");
   const step = lecture.show(graph, state.options.step);
   lectureNode = step && step.kind === "backward" ? step.node : null;
-  showFormula();
+  showFormula(step);
   showError(errorBox, state.expr, null);
   refreshPanel();
   remember();
 }
 
-/** Typesets the expression and its output value above the drawing. */
-function showFormula() {
+/** Typesets the expression above the drawing, with its output value unless the lecture `step` has not reached it. */
+function showFormula(step) {
   const element = document.getElementById("formula");
-  const tex = `L = ${graph.latex} = ${texValue(graph.output.value, digits())}`;
+  const computed = graph.steps.findIndex((each) => each.kind === "forward" && each.node === graph.output.id);
+  const value = !step || step.index >= computed ? ` = ${texValue(graph.output.value, digits())}` : "";
+  const tex = `L = ${graph.latex}${value}`;
   if (window.katex) window.katex.render(tex, element, { throwOnError: false, trust: false, strict: "ignore" });
   else element.textContent = tex;
 }

@@ -30,6 +30,17 @@ def test_step_in_the_url_opens_the_page_on_that_step(page):
     expect(page.locator("#panel .node-name")).to_contain_text("n8")
 
 
+def test_lecture_keeps_the_answers_back_until_their_step(page):
+    open_ready(page, f"/?{NEURON}&step=2")
+    assert "0.731" not in page.inner_text("#formula")
+    expect(page.locator('.variable[data-name="w0"] .grad')).to_be_hidden()
+    page.goto(f"/?{NEURON}&step=5")
+    page.wait_for_selector("body.ready #graph svg")
+    expect(page.locator("#formula")).to_contain_text("0.731")
+    page.keyboard.press("End")
+    expect(page.locator('.variable[data-name="w0"] .grad')).to_be_visible()
+
+
 def test_step_end_opens_on_the_last_step(page):
     open_ready(page, f"/?{CS231N}&step=end")
     expect(page.locator("#step-counter")).to_have_text("step 4 of 4")
