@@ -11,7 +11,8 @@ from .exact import MAX_EXACT_NODES
 from .graph import MAX_VARIABLES
 from .ops import OP_LIST, OPS
 from .parse import MAX_CHARS, MAX_DEPTH, MAX_NAME_CHARS, MAX_NUMBER_CHARS, MAX_OPS
-from .values import DEFAULT_VALUE, MAX_VALUE_CHARS
+from .render import MAX_DRAW_NODES, RENDER_TIMEOUT_S
+from .values import DEFAULT_VALUE, MAX_ARRAY_CHARS, MAX_ARRAY_ELEMENTS, MAX_VALUE_CHARS
 
 LIMITS = {
     "max_chars": MAX_CHARS,
@@ -21,7 +22,11 @@ LIMITS = {
     "max_number_chars": MAX_NUMBER_CHARS,
     "max_variables": MAX_VARIABLES,
     "max_value_chars": MAX_VALUE_CHARS,
+    "max_array_chars": MAX_ARRAY_CHARS,
+    "max_array_elements": MAX_ARRAY_ELEMENTS,
     "max_exact_nodes": MAX_EXACT_NODES,
+    "max_draw_nodes": MAX_DRAW_NODES,
+    "render_timeout_s": RENDER_TIMEOUT_S,
     "default_value": DEFAULT_VALUE,
 }
 

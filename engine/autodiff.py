@@ -131,7 +131,7 @@ def backward_arrays(graph: Graph, values: list, seed) -> Pass:
     by their local gradient and sum it down to the operand's shape; array ops apply their
     vector-Jacobian products. No Jacobian is ever built."""
     nodes, edges = graph.nodes, graph.edges
-    grads: list = [0.0] * len(nodes)
+    grads: list = [None] * len(nodes)   # None: no share has arrived yet
     grads[graph.output] = seed
     n_edges = len(edges)
     upstream, local, downstream = [None] * n_edges, [None] * n_edges, [None] * n_edges
@@ -143,7 +143,8 @@ def backward_arrays(graph: Graph, values: list, seed) -> Pass:
             op = OPS[node.op]
             a = values[node.inputs[0]]
             b = values[node.inputs[1]] if len(node.inputs) > 1 else None
-            out, up = values[index], grads[index]
+            out = values[index]
+            up = grads[index] if grads[index] is not None else np.zeros(np.shape(out))
             for edge_index in graph.in_edges[index]:
                 edge = edges[edge_index]
                 shape = np.shape(values[edge.source])
@@ -156,10 +157,11 @@ def backward_arrays(graph: Graph, values: list, seed) -> Pass:
                     loc = None
                     down = unbroadcast(op.vjps[edge.operand](up, a, b, out), shape)
                 upstream[edge_index], local[edge_index], downstream[edge_index] = up, loc, down
-                grads[edge.source] = grads[edge.source] + down  # fan-out: the shares add up
+                so_far = grads[edge.source]  # fan-out: the shares add up
+                grads[edge.source] = down if so_far is None else so_far + down
     for index, value in enumerate(values):
-        if _is_array(value) and not _is_array(grads[index]):
-            grads[index] = np.full(value.shape, float(grads[index]))
+        if grads[index] is None:
+            grads[index] = np.zeros(value.shape) if _is_array(value) else 0.0
     return Pass(values, grads, upstream, local, downstream)
 
 
