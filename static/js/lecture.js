@@ -7,7 +7,7 @@
 //   P                 play / pause           F           present (graph full screen) on / off
 //   Esc               leave the presentation view, then lecture mode
 
-const PHASES = { inputs: "Inputs", forward: "Forward pass", backward: "Backward pass" };
+const PHASES = { inputs: "", forward: "Forward pass", backward: "Backward pass" }; // step 0's text says "Inputs: ..."
 
 /** Returns the step index that `wanted` ("" | "end" | "N") names among `count` steps, or null outside lecture mode. */
 export function stepIndex(wanted, count) {
