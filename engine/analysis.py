@@ -17,6 +17,7 @@ from .ops import OPS
 from .values import DEFAULT_VALUE, parse_value
 
 NAME_CHARS = 16           # a subexpression longer than this is called by its node id
+TEXT_CHARS = 120          # a node's text in the JSON is cut here (the whole is in "expr")
 GRADCHECK_BUDGET = 100_000  # node evaluations the finite-difference check may spend
 
 
@@ -90,8 +91,10 @@ class Analysis:
         out = g.output
         nodes = []
         for i, node in enumerate(g.nodes):
+            long = len(node.text) > TEXT_CHARS  # a whole subexpression per node would be O(n²)
             item = {"id": g.id(i), "op": node.op, "label": _label(node), "name": self.name(i),
-                    "text": node.text, "latex": node.latex,
+                    "text": node.text[:TEXT_CHARS - 1] + "…" if long else node.text,
+                    "latex": None if long else node.latex,
                     "value": _num(p.values[i]), "grad": _num(p.grads[i]),
                     "shape": _shape(p.values[i]),
                     "nonfinite": not (_finite(p.values[i]) and _finite(p.grads[i])),

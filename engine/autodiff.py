@@ -14,11 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from .arrays import unbroadcast
-from .errors import ChainruleError
+from .errors import ChainruleError, LimitError
+from .values import MAX_ARRAY_ELEMENTS
 from .graph import Graph
 from .ops import OPS
 
 _FALLBACK = (ArithmeticError, ValueError, TypeError)
+MAX_TOTAL_ELEMENTS = 200_000   # numbers in all of a graph's values: bounds memory and JSON
 
 
 @dataclass
@@ -108,6 +110,7 @@ def forward_arrays(graph: Graph, inputs_by_name: dict[str, object]) -> list:
     """Returns every node's value where some are arrays: numpy throughout, and a shape
     error names both shapes and where the gate was typed."""
     values: list = [0.0] * len(graph.nodes)
+    total = 0
     with np.errstate(all="ignore"):
         for index, node in enumerate(graph.nodes):
             if node.op == "var":
@@ -119,11 +122,32 @@ def forward_arrays(graph: Graph, inputs_by_name: dict[str, object]) -> list:
             op = OPS[node.op]
             args = [values[i] for i in node.inputs]
             try:
+                _check_size(op, args, node.start)
                 value = op.forward(*args)
             except ValueError as e:
                 raise ChainruleError(_shape_message(graph, node, args, e), node.start) from None
             values[index] = value if _is_array(value) and value.ndim else float(value)
+            total += np.size(value)
+            if total > MAX_TOTAL_ELEMENTS:
+                raise LimitError(f"the graph holds more than {MAX_TOTAL_ELEMENTS} numbers at "
+                                 f"{node.start}; that is the limit", node.start)
     return values
+
+
+def _check_size(op, args: list, start: int) -> None:
+    """Refuses, before numpy allocates it, a result larger than MAX_ARRAY_ELEMENTS."""
+    shapes = [np.shape(a) for a in args]
+    if op.name == "matmul" and all(len(s) >= 1 for s in shapes):
+        rows = shapes[0][0] if len(shapes[0]) == 2 else 1
+        cols = shapes[1][-1] if len(shapes[1]) == 2 else 1
+        size = rows * cols
+    elif op.elementwise:
+        size = int(np.prod(np.broadcast_shapes(*shapes)))  # ValueError: shapes don't fit
+    else:
+        size = max(int(np.prod(s)) for s in shapes)
+    if size > MAX_ARRAY_ELEMENTS:
+        raise LimitError(f"{op.name} at {start} would make {size} numbers; an array may hold "
+                         f"{MAX_ARRAY_ELEMENTS}", start)
 
 
 def backward_arrays(graph: Graph, values: list, seed) -> Pass:

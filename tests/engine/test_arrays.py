@@ -130,3 +130,21 @@ def test_gradients_agree_with_pytorch_in_float64(expr, shapes, seed):
         assert np.allclose(ours["variables"][name]["grad"], leaf.grad.numpy(), rtol=1e-9,
                            atol=1e-12), name
     assert all(check["rel_error"] < 1e-5 for check in ours["gradcheck"].values())
+
+
+@pytest.mark.parametrize("expr, values, message", [
+    ("a @ b", {"a": json.dumps([[1]] * 200), "b": json.dumps([[1] * 200])},
+     "matmul at 0 would make 40000 numbers"),
+    ("a + b", {"a": json.dumps([[1]] * 200), "b": json.dumps([list(range(200))])},
+     "add at 0 would make 40000 numbers"),
+    ("*".join(["x"] * 40), {"x": json.dumps(list(range(9000)))}, "more than 200000 numbers"),
+])
+def test_arrays_too_large_to_show_are_refused_before_numpy_allocates_them(expr, values, message):
+    with pytest.raises(ChainruleError, match=message):
+        analyze(expr, values)
+
+
+def test_long_subexpressions_are_cut_in_the_json_so_it_stays_linear():
+    d = analyze("+".join(["x"] * 2000)).to_dict()
+    assert max(len(n["text"]) for n in d["nodes"]) <= 120
+    assert d["expr"].count("x") == 2000
