@@ -35,5 +35,31 @@ PRESETS = (
            GraphQuery("x*x", {"x": "3"})),
     Preset("relu", "ReLU blocks", "ReLU passes the gradient where x > 0 and blocks it where x < 0",
            GraphQuery("relu(x)", {"x": "-2"})),
+    # Vectors and matrices: the seeds' array examples with their numbers.
+    Preset("relu-vector", "ReLU on a vector, upstream given", "CS231n: upstream [4,-1,5,9] through ReLU at "
+           "[1,-2,3,-1] gives [4,0,5,0]",
+           GraphQuery("relu(x)", {"x": "[1,-2,3,-1]"}, upstream="[4,-1,5,9]")),
+    Preset("relu-vector-written-out", "ReLU on a vector, sum(g·relu(x))", "CS231n: the same upstream written "
+           "out as g; dL/dx = [4,0,5,0]",
+           GraphQuery("sum(g*relu(x))", {"g": "[4,-1,5,9]", "x": "[1,-2,3,-1]"})),
+    Preset("d2l-2xTx", "y = 2xᵀx", "Dive into Deep Learning 2.5: grad 4x = [0,4,8,12] at x = [0,1,2,3]",
+           GraphQuery("2*dot(x, x)", {"x": "[0,1,2,3]"})),
+    Preset("cs231n-wx", "f = ‖Wx‖²", "CS231n: q = Wx; dW = 2q xᵀ = [[0.088,0.176],[0.104,0.208]], "
+           "dx = 2Wᵀq = [-0.112,0.636]",
+           GraphQuery("sqnorm(W @ x)", {"W": "[[0.1,0.5],[-0.3,0.8]]", "x": "[0.2,0.4]"})),
+    Preset("d2l-detach", "detach: z = u·x, u = detach(x·x)", "Dive into Deep Learning 2.5: dz/dx = u = "
+           "[0,1,4,9], not 3x²",
+           GraphQuery("sum(detach(x*x)*x)", {"x": "[0,1,2,3]"})),
+    Preset("two-layer-net", "2-layer net, MSE + weight decay", "s = W2 relu(W1 x), loss MSE + λ(‖W1‖² + ‖W2‖²); "
+           "the third hidden unit is blocked by ReLU",
+           GraphQuery("mse(W2 @ relu(W1 @ x), y) + lam*(sqnorm(W1) + sqnorm(W2))",
+                      {"W2": "[[0.7,0.4,0.3]]", "W1": "[[0.5,-0.1],[0.2,0.8],[-0.6,0.1]]", "x": "[1,2]",
+                       "y": "[1]", "lam": "0.01"})),
+    Preset("sigmoid-net", "Two sigmoid layers, MSE", "Backpropagation: Equations: h1 = σ(x W1 + b1), "
+           "h2 = σ(h1 W2 + b2), y = h2 W3 + b3, squared error",
+           GraphQuery("mse(sigmoid(sigmoid(x @ W1 + b1) @ W2 + b2) @ W3 + b3, t)",
+                      {"x": "[[0.5,-1]]", "W1": "[[0.2,-0.4,0.6],[0.5,0.3,-0.2]]", "b1": "[0.1,0,-0.1]",
+                       "W2": "[[0.3,-0.5],[0.8,0.2],[-0.6,0.4]]", "b2": "[0,0.1]", "W3": "[[1.2],[-0.7]]",
+                       "b3": "[0.05]", "t": "[[1]]"})),
 )
 DEFAULT = PRESETS[0]
