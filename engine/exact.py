@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .autodiff import Pass
+from .autodiff import Pass, _numpy
 from .errors import LimitError
 from .graph import Graph
 from .ops import A, B, CONSTANTS, OPS, OUT
@@ -29,43 +29,57 @@ def exact_pass(graph: Graph, texts: dict[str, object]) -> tuple[Pass, list]:
         if node.op == "var":
             values.append(sp.Rational(exact_value(texts[node.text])))
         elif node.op == "const":
-            values.append(CONSTANTS[node.exact][1] if node.exact in CONSTANTS
+            values.append(CONSTANTS[node.exact][0] if node.exact in CONSTANTS
                           else sp.Rational(exact_value(node.exact)))
         else:
-            values.append(_apply(OPS[node.op].expr, _operands(node, values, None)))
-    grads = [sp.Integer(0)] * len(graph.nodes)
+            op = OPS[node.op]
+            values.append(_apply(op.expr, op.forward, [values[i] for i in node.inputs]))
+    grads: list = [sp.Integer(0)] * len(graph.nodes)
     grads[graph.output] = sp.Integer(1)
     n_edges = len(graph.edges)
     upstream, local, downstream = [None] * n_edges, [None] * n_edges, [None] * n_edges
     for index in range(len(graph.nodes) - 1, -1, -1):
         node = graph.nodes[index]
+        op = OPS[node.op] if node.inputs else None
+        args = [values[i] for i in node.inputs] + [None] * (2 - len(node.inputs)) + [values[index]]
         for e in graph.in_edges[index]:
-            rule = OPS[node.op].locals[graph.edges[e].operand]
-            loc = _apply(rule, _operands(node, values, values[index]))
-            down = _tame(grads[index] * loc)
+            k = graph.edges[e].operand
+            loc = _apply(op.locals[k], op.local_fns[k], args, symbols=(A, B, OUT))
+            down = _tame(grads[index] * loc) if _exact(grads[index], loc) \
+                else float(grads[index]) * float(loc)
             upstream[e], local[e], downstream[e] = grads[index], loc, down
             source = graph.edges[e].source
-            grads[source] = _tame(grads[source] + down)
+            so_far = grads[source]
+            grads[source] = _tame(so_far + down) if _exact(so_far, down) \
+                else float(so_far) + float(down)
     as_float = [to_float(v) for v in values]
     floats = Pass(as_float, [to_float(g) for g in grads], [to_float(u) for u in upstream],
                   [to_float(x) for x in local], [to_float(d) for d in downstream])
     return floats, values
 
 
-def _operands(node, values, out) -> dict:
-    found = {OUT: out} if out is not None else {}
-    for symbol, i in zip((A, B), node.inputs):
-        found[symbol] = values[i]
-    return found
+def _exact(*xs) -> bool:
+    return all(isinstance(x, sp.Rational) for x in xs if x is not None)
 
 
-def _apply(expr, operands: dict):
-    exponent = operands.get(B)
-    base = operands.get(A)
-    if (expr.has(sp.Pow) and isinstance(exponent, sp.Rational) and isinstance(base, sp.Rational)
-            and abs(exponent) * max(_bits(base), 1) > MAX_BITS):
-        operands = {k: sp.Float(v, _DIGITS) if v is not None else v for k, v in operands.items()}
-    return _tame(expr.xreplace(operands))
+def _apply(expr, numeric, args: list, symbols=(A, B)):
+    """Returns expr at args: exactly where every argument is rational and the result is
+    too, else as a float from the op's numpy rule (never sympy on floats: 9^9^9^9 hangs)."""
+    given = [x for x in args if x is not None]
+    if _exact(*given) and not _too_big_a_power(expr, args):
+        result = expr.xreplace({s: x for s, x in zip(symbols, args) if x is not None})
+        if isinstance(result, sp.Rational):
+            return _tame(result)
+        if result.is_number and result.is_finite and result.is_real:
+            return float(result.evalf(_DIGITS))
+    floats = [None if x is None else to_float(x) for x in args]
+    return _numpy(numeric, *floats)
+
+
+def _too_big_a_power(expr, args) -> bool:
+    base, exponent = args[0], args[1] if len(args) > 1 else None
+    return (expr.has(sp.Pow) and isinstance(exponent, sp.Rational)
+            and abs(exponent) * max(_bits(base), 1) > MAX_BITS)
 
 
 def _bits(x: sp.Rational) -> int:
@@ -73,12 +87,8 @@ def _bits(x: sp.Rational) -> int:
 
 
 def _tame(x):
-    """Returns x itself when it is a small rational, else a 30-digit float (or nan/inf)."""
-    if isinstance(x, sp.Rational):
-        return x if _bits(x) <= MAX_BITS else sp.Float(x, _DIGITS)
-    if x.is_number and x.is_finite and x.is_real is not False:
-        return sp.Float(x.evalf(_DIGITS), _DIGITS)
-    return x
+    """Returns x itself when it is a small rational, else a float."""
+    return x if _bits(x) <= MAX_BITS else to_float(x)
 
 
 def to_float(x) -> float:

@@ -100,3 +100,12 @@ def test_seed_000_custom_multiply_backward_uses_grad_z_not_grad_x():
     grad_z = mul["grad"]
     assert d["variables"]["y"]["grad"] == 2.0 * grad_z  # x * grad_z
     assert d["variables"]["y"]["grad"] != 2.0 * d["variables"]["x"]["grad"]  # not x * grad_x
+
+
+@pytest.mark.parametrize("expr", ["9^9^9^9", "exp(exp(exp(exp(x))))", "((x^50)^50)^50",
+                                  "(1+x)^" + "^".join(["2"] * 60)])
+def test_exact_mode_never_reaches_unbounded_arithmetic(expr):
+    import time
+    start = time.perf_counter()
+    d = analyze(expr, {"x": "1.1"}, exact=True).to_dict()
+    assert d["output"]["value"] == float("inf") and time.perf_counter() - start < 1.0
