@@ -89,6 +89,9 @@ class Analysis:
         """Returns the JSON-ready dict of API.md; non-finite numbers stay floats."""
         g, p = self.graph, self.numbers
         out = g.output
+        out_degree = [0] * len(g.nodes)
+        for edge in g.edges:
+            out_degree[edge.source] += 1
         nodes = []
         for i, node in enumerate(g.nodes):
             long = len(node.text) > TEXT_CHARS  # a whole subexpression per node would be O(n²)
@@ -101,6 +104,9 @@ class Analysis:
                     "produced_nonfinite": _produced_nonfinite(g, p, i)}
             if node.op in OPS:
                 item["role"] = OPS[node.op].role
+            item["fan_out"] = out_degree[i]
+            if out_degree[i] > 1:
+                item["fan_out_role"] = "fan-out adds: the shares coming back are summed"
             if self.exact_values is not None:
                 item["exact"] = exact_text(self.exact_values[i])
             nodes.append(item)

@@ -109,3 +109,12 @@ def test_exact_mode_never_reaches_unbounded_arithmetic(expr):
     start = time.perf_counter()
     d = analyze(expr, {"x": "1.1"}, exact=True).to_dict()
     assert d["output"]["value"] == float("inf") and time.perf_counter() - start < 1.0
+
+
+def test_every_gate_carries_its_backward_role_and_fan_out_is_marked():
+    d = analyze("max(x*y, x + 1)").to_dict()
+    roles = {n["op"]: n.get("role") for n in d["nodes"]}
+    assert (roles["add"], roles["mul"], roles["max"]) == ("add distributes", "mul swaps",
+                                                          "max routes")
+    x = next(n for n in d["nodes"] if n["text"] == "x")
+    assert x["fan_out"] == 2 and x["fan_out_role"].startswith("fan-out adds")
