@@ -8,7 +8,7 @@ import { wireLecture } from "./lecture.js";
 import { showChainRule } from "./panel.js";
 import { wireShare, updateDownloads } from "./share.js";
 import { fromQuery, toQuery } from "./state.js";
-import { syncValues } from "./values.js";
+import { syncValues, UPSTREAM } from "./values.js";
 
 const TYPING_PAUSE_MS = 150;
 
@@ -36,7 +36,7 @@ function show(answer) {
   for (const [name, variable] of Object.entries(graph.variables)) {
     if (!state.values.has(name)) state.values.set(name, Array.isArray(variable.value) ? JSON.stringify(variable.value) : String(variable.value));
   }
-  variables = syncValues(valueList, graph, state.values, digits(), onValue);
+  variables = syncValues(valueList, graph, state.values, digits(), onValue, state.options.upstream);
   document.getElementById("values-empty").hidden = variables.length > 0;
   if (answer.svg) draw(box, answer.svg);
   else fit(box);
@@ -110,7 +110,8 @@ function updateSoon() {
 }
 
 function onValue(name, text, source) {
-  state.values.set(name, text);
+  if (name === UPSTREAM) state.options.upstream = text.trim(); // an option of the query, not a variable
+  else state.values.set(name, text);
   if (source === "slider") update();
   else updateSoon();
 }

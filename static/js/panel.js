@@ -1,7 +1,8 @@
 // The chain-rule panel: for one node, the gradient that arrives (upstream), what each local gradient makes of it
 // (downstream), typeset with KaTeX using the numbers of the JSON, plus the gradient check for a variable.
+// Arrays: vectors are columns; an array op's Jacobian is described (W^T·, ·x^T), never built, as the engine sends it.
 
-import { formatValue, texName, texValue } from "./format.js";
+import { formatValue, shapeOf, shapeText, texName, texValue } from "./format.js";
 
 const OPTIONS = { throwOnError: false, displayMode: true, trust: false, strict: "ignore", maxExpand: 200 };
 
@@ -24,6 +25,38 @@ function text(tag, className, content) {
 
 const partial = (top, bottom) => `\\frac{\\partial ${top}}{\\partial ${bottom}}`;
 
+/** Returns the engine's LaTeX of a local gradient made fit for KaTeX: diag upright, ᵀ as ^{T}, words as text. */
+export function texLocal(latex) {
+  return latex.replace(/ᵀ/g, "^{T}")
+    .replace(/(^|[^{\\a-zA-Z])diag\(/g, "$1\\operatorname{diag}(")
+    .replace(/ \(([a-z][a-z -]{3,})\)/g, "\\;\\text{($1)}");
+}
+
+const isArray = Array.isArray;
+
+/** Returns how an edge turns its upstream into its downstream, as TeX (without "= downstream"), and a note or null.
+ * Numbers: upstream × local, exactly as always. Elementwise on arrays: upstream ⊙ local (the diagonal of the Jacobian).
+ * Array ops: the described Jacobian applied to the upstream (W^T· upstream, upstream ·x^T). */
+function through(edge, value, source) {
+  const up = value(edge.upstream, true);
+  if (edge.local !== null && edge.local !== undefined) {
+    const arrays = isArray(edge.upstream) || isArray(edge.local);
+    const tex = `${up} ${arrays ? "\\odot" : "\\times"} ${value(edge.local, true)}`;
+    const summed = arrays && shapeText(shapeOf(edge.downstream)) !== shapeText(shapeOf(edge.upstream)) &&
+      shapeText(shapeOf(edge.downstream)) !== shapeText(shapeOf(edge.local));
+    return { tex, note: summed ? `Broadcast: the shares are summed back to ${source}'s shape (${shapeText(shapeOf(edge.downstream))}).` : null };
+  }
+  const jacobian = texLocal(edge.local_latex ?? edge.local_formula ?? "?");
+  if (/\\cdot\s*$/.test(jacobian)) return { tex: `${jacobian} ${up}`, note: null };
+  if (/^\s*\\cdot/.test(jacobian)) return { tex: `${up} ${jacobian}`, note: null };
+  return { tex: `\\left(${jacobian}\\right) \\text{ applied to } ${up}`, note: null };
+}
+
+/** Returns the label of an underbrace: the word, and the shape when it is an array. */
+function brace(word, number) {
+  return isArray(number) ? `\\text{${word}, ${shapeText(shapeOf(number))}}` : `\\text{${word}}`;
+}
+
 /** Fills `panel` with the chain rule at node `id` of `graph`; null shows the hint. */
 export function showChainRule(panel, graph, id, digits) {
   const node = graph && graph.nodes.find((candidate) => candidate.id === id);
@@ -34,7 +67,7 @@ export function showChainRule(panel, graph, id, digits) {
   }
   const nodes = new Map(graph.nodes.map((each) => [each.id, each]));
   const name = texName(node, graph);
-  const value = (number, wrap = false) => texValue(number, digits, wrap);
+  const value = (number, wrap = false) => texValue(number, digits, wrap, true);
   const into = graph.edges.filter((edge) => edge.target === id);
   const outOf = graph.edges.filter((edge) => edge.source === id);
 
@@ -43,7 +76,8 @@ export function showChainRule(panel, graph, id, digits) {
   const called = [node.id === graph.output.id ? "L" : null, node.name === node.id ? node.id : null].filter(Boolean);
   head.append(text("h2", "node-name", [...called, node.text ?? node.name].join(" = ")));
   const exact = node.exact ? ` (exactly ${node.exact})` : "";
-  head.append(text("p", "node-numbers", `value ${formatValue(node.value, digits)}${exact} · grad ${formatValue(node.grad, digits)}`));
+  const shape = node.shape && node.shape.length ? `shape ${shapeText(node.shape)} · ` : "";
+  head.append(text("p", "node-numbers", `${shape}value ${formatValue(node.value, digits)}${exact} · grad ${formatValue(node.grad, digits)}`));
   panel.append(head);
 
   const arriving = document.createElement("section");
@@ -53,8 +87,10 @@ export function showChainRule(panel, graph, id, digits) {
   } else if (outOf.length === 1) {
     const [edge] = outOf;
     const target = texName(nodes.get(edge.target), graph);
+    const { tex, note } = through(edge, value, node.name);
     arriving.append(math(`${partial("L", name)} = ${partial("L", target)} \\cdot ${partial(target, name)} = ` +
-      `${value(edge.upstream, true)} \\times ${value(edge.local, true)} = ${value(edge.downstream)}`));
+      `${tex} = ${value(edge.downstream)}`));
+    if (note) arriving.append(text("p", "note", note));
   } else {
     const shares = outOf.map((edge) => value(edge.downstream, true)).join(" + ");
     arriving.append(math(`${partial("L", name)} = ${shares} = ${value(node.grad)}`),
@@ -70,13 +106,20 @@ export function showChainRule(panel, graph, id, digits) {
       const source = nodes.get(edge.source);
       const input = texName(source, graph);
       const shared = graph.edges.filter((other) => other.source === edge.source).length > 1;
+      const { tex, note } = through(edge, value, source.name);
       gate.append(math(
-        `\\underbrace{${partial("L", input)}}_{\\text{downstream${shared ? " share" : ""}}} = ` +
-        `\\underbrace{${partial("L", name)}}_{\\text{upstream}} \\cdot \\underbrace{${partial(name, input)}}_{\\text{local}} = ` +
-        `${value(edge.upstream, true)} \\times ${value(edge.local, true)} = ${value(edge.downstream)}`));
-      if (edge.local_latex ?? edge.local_formula) {
-        gate.append(math(`${partial(name, input)} = ${edge.local_latex ?? edge.local_formula} = ${value(edge.local)}`));
+        `\\underbrace{${partial("L", input)}}_{${brace(`downstream${shared ? " share" : ""}`, edge.downstream)}} = ` +
+        `\\underbrace{${partial("L", name)}}_{${brace("upstream", edge.upstream)}} \\cdot \\underbrace{${partial(name, input)}}_{\\text{local}} = ` +
+        `${tex} = ${value(edge.downstream)}`));
+      const formula = edge.local_latex ?? edge.local_formula;
+      if (formula && edge.local === null) {
+        gate.append(math(`${partial(name, input)} = ${texLocal(formula)}`),
+          text("p", "note", "The Jacobian of an array op is described, never built: it is applied to the upstream."));
+      } else if (formula) {
+        const diagonal = isArray(edge.local) ? `\\operatorname{diag}\\left(${value(edge.local)}\\right)` : value(edge.local);
+        gate.append(math(`${partial(name, input)} = ${isArray(edge.local) ? texLocal(formula) : formula} = ${diagonal}`));
       }
+      if (note) gate.append(text("p", "note", note));
     }
     panel.append(gate);
   }
@@ -89,6 +132,7 @@ export function showChainRule(panel, graph, id, digits) {
     section.append(math(`\\underbrace{${value(check.analytic)}}_{\\text{backprop}} \\;\\text{vs}\\; ` +
       `\\underbrace{${value(check.numeric)}}_{\\text{finite difference}}`));
     section.append(text("p", "note", `relative error ${formatValue(check.rel_error, 2)}`));
+    if (check.note) section.append(text("p", "note", check.note));
     panel.append(section);
   }
 }
