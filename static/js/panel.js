@@ -82,7 +82,11 @@ export function showChainRule(panel, graph, id, digits) {
 
   const arriving = document.createElement("section");
   arriving.append(text("h3", "", "Gradient arriving (upstream)"));
-  if (outOf.length === 0) {
+  if (outOf.length === 0 && isArray(graph.upstream)) {
+    arriving.append(math(`${partial("L", "L")} = ${value(graph.upstream)}`), text("p", "note",
+      "The output is an array: the backward pass starts here with this upstream (all ones, the gradient of the " +
+      "sum, unless the upstream is set)."));
+  } else if (outOf.length === 0) {
     arriving.append(math(`${partial("L", "L")} = 1`), text("p", "note", "The output: the backward pass starts here with 1."));
   } else if (outOf.length === 1) {
     const [edge] = outOf;

@@ -129,7 +129,7 @@ function editor(name, text, onChange, label = name) {
     if (wanted !== kind) {
       control?.remove();
       control = wanted === "slider" ? slider(name, field, emit) : wanted.startsWith("grid") ? grid(name, field, shown, emit) : null;
-      if (control) row.append(control);
+      if (control) row.insertBefore(control, wanted === "slider" ? null : grad); // cells above their grad
       kind = wanted;
       field.inputMode = wanted === "slider" ? "decimal" : "text";
       row.classList.toggle("array", shown.trim().startsWith("["));

@@ -122,3 +122,11 @@ def test_links_embed_and_exports_carry_the_arrays(page, browser, server):
     other.wait_for_selector("body.ready #graph svg")
     assert other.locator('.variable[data-name="upstream"] .cell').nth(3).input_value() == "9"
     other.close()
+
+
+def test_screenshots_of_vector_presets_at_their_teaching_gate(page, shoot):
+    for slug, gate in (("cs231n-wx", "op-matmul"), ("relu-vector", "op-relu"), ("two-layer-net", "op-matmul")):
+        open_ready(page, f"/?{QUERIES[slug]}")
+        page.locator(f"#graph g.node.{gate}").first.click()
+        page.wait_for_selector("#panel .katex")
+        assert shoot(page, f"1280x720-arrays-{slug}").stat().st_size > 10_000
