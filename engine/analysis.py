@@ -71,22 +71,26 @@ class Analysis:
                 template = template.replace(mark, name)
         return template
 
-    def chain_text(self, e: int, digits: int = 4) -> str:
-        """Returns one edge's chain rule in numbers: "-4 × 1 = -4", or for an array op
-        "W^T applied to [..] = [..]"."""
+    def chain_text(self, e: int, digits: int = 3) -> str:
+        """Returns one edge's chain rule in numbers: "−4 × 1 = −4", or for an array op
+        "Wᵀ· applied to [..] = [..]"."""
         p = self.numbers
+
+        def num(x) -> str:
+            return fmt(x, digits).replace("-", "−")
+
         if p.local[e] is None:
-            return f"{self.local_formula(e)} applied to {fmt(p.upstream[e], digits)} = " \
-                   f"{fmt(p.downstream[e], digits)}"
-        return f"{fmt(p.upstream[e], digits)} × {fmt(p.local[e], digits)} = " \
-               f"{fmt(p.downstream[e], digits)}"
+            return f"{self.local_formula(e).replace('^T', 'ᵀ')} applied to " \
+                   f"{num(p.upstream[e])} = {num(p.downstream[e])}"
+        return f"{num(p.upstream[e])} × {num(p.local[e])} = {num(p.downstream[e])}"
 
     @property
     def steps(self) -> list[dict]:
         return lecture_steps(self)
 
-    def to_dict(self) -> dict:
-        """Returns the JSON-ready dict of API.md; non-finite numbers stay floats."""
+    def to_dict(self, digits: int = 3) -> dict:
+        """Returns the JSON-ready dict of API.md; non-finite numbers stay floats; the
+        steps' sentences give numbers to `digits` significant digits, as the drawing does."""
         g, p = self.graph, self.numbers
         out = g.output
         out_degree = [0] * len(g.nodes)
@@ -132,7 +136,7 @@ class Analysis:
             "nodes": nodes,
             "edges": edges,
             "gradcheck": self.gradcheck,
-            "steps": self.steps,
+            "steps": lecture_steps(self, digits),
         }
 
 
@@ -225,24 +229,28 @@ def gradcheck(graph: Graph, inputs: dict, numbers: Pass, seed=1.0) -> dict:
     return result
 
 
-def lecture_steps(analysis: Analysis) -> list[dict]:
+def lecture_steps(analysis: Analysis, digits: int = 3) -> list[dict]:
     """Returns the lecture's steps: the inputs, each gate forward, each gate backward."""
     g, p = analysis.graph, analysis.numbers
+
+    def num(x) -> str:
+        return fmt(x, digits).replace("-", "−")
+
     gates = [i for i, node in enumerate(g.nodes) if not node.is_leaf]
-    inputs = ", ".join(f"{name} = {fmt(p.values[i])}" for name, i in g.variables.items())
+    inputs = ", ".join(f"{name} = {num(p.values[i])}" for name, i in g.variables.items())
     steps = [{"index": 0, "kind": "inputs", "node": None, "edges": [],
               "text": f"Inputs: {inputs}" if inputs else "Inputs: constants only"}]
     for i in gates:
         steps.append({"index": len(steps), "kind": "forward", "node": g.id(i),
                       "edges": [f"e{e}" for e in g.in_edges[i]],
-                      "text": f"{analysis.name(i)} = {fmt(p.values[i])}"})
+                      "text": f"{analysis.name(i)} = {num(p.values[i])}"})
     for i in reversed(gates):
-        sends = "; ".join(f"to {analysis.name(g.edges[e].source)}: {analysis.chain_text(e)}"
-                          for e in g.in_edges[i])
+        sends = "; ".join(f"to {analysis.name(g.edges[e].source)}: "
+                          f"{analysis.chain_text(e, digits)}" for e in g.in_edges[i])
         steps.append({"index": len(steps), "kind": "backward", "node": g.id(i),
                       "edges": [f"e{e}" for e in g.in_edges[i]],
                       "text": f"{OPS[g.nodes[i].op].symbol} gate gets upstream "
-                              f"{fmt(p.grads[i])}; {sends}",
+                              f"{num(p.grads[i])}; {sends}",
                       "role": OPS[g.nodes[i].op].role})
     return steps
 

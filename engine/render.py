@@ -174,25 +174,31 @@ def to_dot(analysis: Analysis, view: View = View()) -> str:
         if shape:
             rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}">'
                         f'{shape_text(shape)}</FONT>')
-        if show_values and i in reveal.value_shown:
-            rows += _value_rows(p.values[i], view.digits, t.value, t)
-        grad = reveal.grad(analysis, i) if show_grads else None
-        if grad is not None:
-            rows += _value_rows(grad, view.digits, t.grad, t, prefix="∂ ")
+        # What a step has not revealed yet is drawn in the fill's own colour, so every
+        # step lays out the same and the nodes stay put as the lecture moves on.
+        fill = t.fill if node.op == "var" else t.gate
+        if show_values:
+            shown = i in reveal.value_shown
+            rows += _value_rows(p.values[i], view.digits, t.value if shown else fill, t,
+                                hidden=not shown)
+        if show_grads:
+            grad = reveal.grad(analysis, i)
+            rows += _value_rows(p.grads[i] if grad is None else grad, view.digits,
+                                fill if grad is None else t.grad, t, prefix="∂ ",
+                                hidden=grad is None)
         if view.labels in ("all", "formulas") and analysis.name(i) != node.text:
             # formulas call a long subexpression by its id: show the id on its gate
             rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}">{_esc(analysis.name(i))}'
                         '</FONT>')
-        if view.callouts and (reveal.everything or is_current and reveal.current_kind ==
-                              "backward") and not node.is_leaf:
-            rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}"><I>'
-                        f'{_esc(_role(node.op))}</I></FONT>')
+        if view.callouts and not node.is_leaf:
+            firing = reveal.everything or is_current and reveal.current_kind == "backward"
+            rows.append(f'<FONT COLOR="{t.muted if firing else fill}" POINT-SIZE="{t.edge_size}">'
+                        f'<I>{_esc(_role(node.op))}</I></FONT>')
         elif view.callouts and node.op == "var" and out_degree[i] > 1:
             rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}"><I>fan-out adds'
                         f'</I></FONT>')
         shape = "box" if node.op == "var" else "ellipse"
         style = "rounded,filled" if node.op == "var" else "filled"
-        fill = t.fill if node.op == "var" else t.gate
         cls = "var" if node.op == "var" else f"gate op-{node.op}"
         extra = ", peripheries=2" if i == g.output else ""
         if is_current:
@@ -207,8 +213,9 @@ def to_dot(analysis: Analysis, view: View = View()) -> str:
         current = edge.target == reveal.current_node
         if g.nodes[edge.source].op == "const":
             attrs.append('style=dashed')
-        elif fired and edge_labels != "none":
-            label = _edge_label(analysis, e, edge_labels, view.digits, t, current)
+        elif edge_labels != "none":
+            label = _edge_label(analysis, e, edge_labels, view.digits, t,
+                                None if fired else t.background)
             if label:
                 key = "label" if n_edges <= FULL_LABEL_EDGES else "xlabel"
                 attrs.append(f'{key}=<{label}>')
@@ -253,8 +260,10 @@ def step_views(analysis: Analysis, view: View) -> list[View]:
 
 
 def _edge_label(analysis: Analysis, e: int, labels: str, digits: int, t: Theme,
-                current: bool) -> str:
+                ink: str | None) -> str:
+    """Returns an edge's label; `ink` draws it all in one colour (the background: hidden)."""
     p = analysis.numbers
+    t = replace(t, muted=ink, grad=ink) if ink else t
     rows = []
     if labels in ("all", "formulas"):
         formula = analysis.local_formula(e)
@@ -271,16 +280,14 @@ def _edge_label(analysis: Analysis, e: int, labels: str, digits: int, t: Theme,
         rows.append(f'<FONT COLOR="{t.grad}">↓ <B>{_num(p.downstream[e], digits)}</B></FONT>')
     elif labels == "grads":
         rows.append(f'<FONT COLOR="{t.grad}">{_num(p.downstream[e], digits)}</FONT>')
-    if not rows:
-        return ""
-    if current:
-        rows = [f"<B>{r}</B>" for r in rows]
-    return _table(rows)
+    return _table(rows) if rows else ""
 
 
-def _value_rows(value, digits: int, colour: str, t: Theme, prefix: str = "") -> list[str]:
+def _value_rows(value, digits: int, colour: str, t: Theme, prefix: str = "",
+                hidden: bool = False) -> list[str]:
     """Returns a value's rows: a number; a small array row by row; a large one as a
-    heat map (blue negative, vermillion positive) under its range."""
+    heat map (blue negative, vermillion positive) under its range; all in `colour`
+    when hidden."""
     if np.ndim(value) == 0 or np.size(value) <= INLINE_ELEMENTS:
         lines = [value] if np.ndim(value) < 2 else list(value)
         return [f'<FONT COLOR="{colour}">{prefix if k == 0 else ""}{_num(line, digits)}</FONT>'
@@ -288,7 +295,8 @@ def _value_rows(value, digits: int, colour: str, t: Theme, prefix: str = "") -> 
     matrix = np.atleast_2d(value)[:HEATMAP_CELLS, :HEATMAP_CELLS]
     scale = float(np.nanmax(np.abs(matrix))) or 1.0
     cells = "".join(
-        "<TR>" + "".join(f'<TD WIDTH="6" HEIGHT="6" FIXEDSIZE="TRUE" BGCOLOR="{_heat(x / scale, t)}">'
+        "<TR>" + "".join(f'<TD WIDTH="6" HEIGHT="6" FIXEDSIZE="TRUE" '
+                         f'BGCOLOR="{colour if hidden else _heat(x / scale, t)}">'
                          "</TD>" for x in row) + "</TR>" for row in matrix)
     heat = f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{cells}</TABLE>'
     return [f'<FONT COLOR="{colour}">{prefix}{_num(value, digits)}</FONT>', heat]

@@ -34,8 +34,26 @@ def test_png_and_pdf_come_from_graphviz(fmt, magic):
 def test_step_zero_shows_the_inputs_and_no_gradient():
     a = analyze(*ADD_MUL)
     dot = to_dot(a, View(step=0))
-    assert "−2" in dot and "∂" not in dot.split("label=<")[2]  # x's box shows no grad yet
+    x_box = dot.split("label=<")[2]
+    assert '<FONT COLOR="#0072B2">−2</FONT>' in x_box           # x's value, in value blue
+    assert '<FONT COLOR="#eef3f8">∂ −4</FONT>' in x_box         # its grad: the box's own colour
+    assert "#D55E00" not in dot.split("edge [")[1].replace('fontcolor="#1f2328"', "")  # no gradient shown
     assert "current" not in dot
+
+
+def test_every_step_lays_the_graph_out_in_the_same_place():
+    import json
+    a = analyze("sigmoid(w0*x0 + w1*x1 + w2)", dict(w0="2", x0="-1", w1="-3", x1="-2", w2="-3"))
+    layouts = set()
+    for step in range(len(a.steps)):
+        layout = json.loads(render_json(a, View(step=step, callouts=True)))
+        layouts.add(tuple((o["name"], o["pos"]) for o in layout["objects"]))
+    assert len(layouts) == 1
+
+
+def render_json(analysis, view):
+    from engine.render import run_dot
+    return run_dot(to_dot(analysis, view), "json")
 
 
 def test_each_step_reveals_more_and_emphasises_what_changed():
