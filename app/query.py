@@ -13,7 +13,7 @@ from .config import Settings, get_settings
 
 GRANULARITIES = ("fused", "primitive")
 LABELS = ("all", "values", "grads", "formulas", "none")
-THEMES = ("light", "dark", "projector")
+THEMES = ("light", "dark", "projector", "projector-dark")
 DIGITS = range(1, 13)
 BOOLEANS = {"true": True, "1": True, "on": True, "yes": True, "": True,
             "false": False, "0": False, "off": False, "no": False}
@@ -32,7 +32,7 @@ PARAMETERS = [
     {"name": "digits", "schema": {"type": "integer", "minimum": DIGITS[0], "maximum": DIGITS[-1], "default": 3},
      "description": "Significant digits in the drawing."},
     {"name": "theme", "schema": {"type": "string", "enum": list(THEMES), "default": "light"},
-     "description": "Colours of the drawing: light, dark, or projector (large, high contrast)."},
+     "description": "Colours of the drawing: light, dark, projector or projector-dark (large, high contrast)."},
     {"name": "step", "schema": {"type": "string", "pattern": r"^(\d{1,6}|end)$"},
      "description": "Lecture mode: draw the graph as it is at this step (a number from 0, or end)."},
     {"name": "callouts", "schema": {"type": "boolean", "default": False},

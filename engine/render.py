@@ -12,6 +12,7 @@ as an xlabel up to XLABEL_EDGES, none past that (nodes keep their numbers).
 from __future__ import annotations
 
 import html
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass, replace
@@ -61,6 +62,8 @@ THEMES = {
                   "#6e7781", 14, 11, 1.2),
     "projector": Theme("#ffffff", "#000000", "#444444", "#005A9C", "#C04000", "#e8f0f8",
                        "#ffffff", "#555555", 22, 17, 2.2),
+    "projector-dark": Theme("#000000", "#ffffff", "#c8ccd2", "#56B4E9", "#E69F00", "#10233a",
+                            "#111111", "#9aa4b2", 22, 17, 2.2),
 }
 
 
@@ -280,6 +283,8 @@ def _edge_label(analysis: Analysis, e: int, labels: str, digits: int, t: Theme,
         rows.append(f'<FONT COLOR="{t.grad}">↓ <B>{_num(p.downstream[e], digits)}</B></FONT>')
     elif labels == "grads":
         rows.append(f'<FONT COLOR="{t.grad}">{_num(p.downstream[e], digits)}</FONT>')
+    if ink:
+        rows = [_mask(r) for r in rows]
     return _table(rows) if rows else ""
 
 
@@ -290,8 +295,9 @@ def _value_rows(value, digits: int, colour: str, t: Theme, prefix: str = "",
     when hidden."""
     if np.ndim(value) == 0 or np.size(value) <= INLINE_ELEMENTS:
         lines = [value] if np.ndim(value) < 2 else list(value)
-        return [f'<FONT COLOR="{colour}">{prefix if k == 0 else ""}{_num(line, digits)}</FONT>'
+        rows = [f'<FONT COLOR="{colour}">{prefix if k == 0 else ""}{_num(line, digits)}</FONT>'
                 for k, line in enumerate(lines)]
+        return [_mask(r) for r in rows] if hidden else rows
     matrix = np.atleast_2d(value)[:HEATMAP_CELLS, :HEATMAP_CELLS]
     scale = float(np.nanmax(np.abs(matrix))) or 1.0
     cells = "".join(
@@ -299,7 +305,8 @@ def _value_rows(value, digits: int, colour: str, t: Theme, prefix: str = "",
                          f'BGCOLOR="{colour if hidden else _heat(x / scale, t)}">'
                          "</TD>" for x in row) + "</TR>" for row in matrix)
     heat = f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{cells}</TABLE>'
-    return [f'<FONT COLOR="{colour}">{prefix}{_num(value, digits)}</FONT>', heat]
+    summary = f'<FONT COLOR="{colour}">{prefix}{_num(value, digits)}</FONT>'
+    return [_mask(summary) if hidden else summary, heat]
 
 
 def _heat(x: float, t: Theme) -> str:
@@ -337,6 +344,12 @@ def _table(rows: list[str]) -> str:
 
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def _mask(label: str) -> str:
+    """Returns a label whose digits are all 0: the same width in DejaVu Sans (its digits
+    are tabular), so a hidden number keeps its place without being in the image."""
+    return re.sub(r">([^<]*)<", lambda m: ">" + re.sub(r"\d", "0", m.group(1)) + "<", label)
 
 
 def _num(value, digits: int) -> str:

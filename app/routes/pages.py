@@ -32,7 +32,7 @@ def drawing(request: Request, settings: Settings) -> dict:
             context["query"] = GraphQuery.from_params(params)
         query = context["query"]
         analysis = query.analyze()
-        context["graph"] = json_safe(analysis.to_dict())
+        context["graph"] = json_safe(analysis.to_dict(query.digits))
         context["svg"] = Markup(svg_element(render(analysis, query.view(analysis), "svg")))
     except engine.ChainruleError as error:
         context["error"] = {"detail": error.message, "offset": error.offset}

@@ -187,11 +187,12 @@ const lecture = wireLecture(document.getElementById("lecture"), {
     update();
   },
   onPresent: (on) => {
-    // The projector theme draws larger type; a light page presents in it, and gets its light theme back after.
-    if (on && state.options.theme === "light") {
-      themeBeforePresent = "light";
-      state.options.theme = "projector";
-    } else if (!on && themeBeforePresent && state.options.theme === "projector") {
+    // The projector themes draw larger type; a light or dark page presents in its projector twin, and gets its theme back after.
+    const twin = { light: "projector", dark: "projector-dark" }[state.options.theme];
+    if (on && twin) {
+      themeBeforePresent = state.options.theme;
+      state.options.theme = twin;
+    } else if (!on && themeBeforePresent && state.options.theme.startsWith("projector")) {
       state.options.theme = themeBeforePresent;
     }
     if (!on) themeBeforePresent = null;

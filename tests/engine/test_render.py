@@ -36,7 +36,7 @@ def test_step_zero_shows_the_inputs_and_no_gradient():
     dot = to_dot(a, View(step=0))
     x_box = dot.split("label=<")[2]
     assert '<FONT COLOR="#0072B2">−2</FONT>' in x_box           # x's value, in value blue
-    assert '<FONT COLOR="#eef3f8">∂ −4</FONT>' in x_box         # its grad: the box's own colour
+    assert '<FONT COLOR="#eef3f8">∂ −0</FONT>' in x_box         # its grad's place, unseen
     assert "#D55E00" not in dot.split("edge [")[1].replace('fontcolor="#1f2328"', "")  # no gradient shown
     assert "current" not in dot
 
