@@ -1,7 +1,7 @@
 """The HTTP layer's budget: a request that is too big or not a read is refused before routing or parsing.
 
 Every route is a GET of a query, so a request is bounded by its query string (max_query_chars), its headers
-(max_header_bytes) and its method (GET or HEAD, with no body). The compute budget behind it is the engine's:
+(max_header_bytes) and its method (GET, with no body). The compute budget behind it is the engine's:
 engine.LIMITS bound parse and evaluation, and engine/render.py bounds the drawing (400 nodes, a Graphviz
 timeout). SECURITY.md gives the numbers.
 """
@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .config import Settings, get_settings
 
-METHODS = ("GET", "HEAD")
+METHODS = ("GET",)  # every route is a read of a query (FastAPI answers HEAD with 405 too)
 
 
 class RequestBudget:
