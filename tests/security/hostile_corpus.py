@@ -2,6 +2,7 @@
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +73,9 @@ class Sender:
             response = self.client.get(f"{path}?{query}" if query else path, headers=headers)
             status, got, body = response.status_code, dict(response.headers), response.content
         else:
-            status, got, body = asyncio.run(self._asgi(path, query, headers or {}))
+            # a thread of its own: Playwright's sync API may hold this thread's event loop
+            with ThreadPoolExecutor(1) as thread:
+                status, got, body = thread.submit(asyncio.run, self._asgi(path, query, headers or {})).result()
         return Answer(status, got, body, time.perf_counter() - start)
 
     async def _asgi(self, path: str, query: str, headers: dict[str, str]):
