@@ -62,7 +62,9 @@ class Analysis:
         if len(target.inputs) > 1:
             marks["§b§"] = target.inputs[1]
         if op.elementwise and np.ndim(self.numbers.values[edge.target]):
-            template = f"diag({template})"  # elementwise on arrays: a diagonal Jacobian
+            # elementwise on arrays: a diagonal Jacobian
+            template = (rf"\operatorname{{diag}}\left({template}\right)" if latex
+                        else f"diag({template})")
         for mark, index in marks.items():
             if mark in template:
                 name = names(index)
@@ -267,7 +269,8 @@ def _num(x):
     """Returns a float, or nested lists of floats for an array (None stays None)."""
     if x is None:
         return None
-    return x.tolist() if isinstance(x, np.ndarray) and x.ndim else float(x)
+    # + 0.0 turns -0.0 (relu's blocked gradient) into 0.0
+    return (x + 0.0).tolist() if isinstance(x, np.ndarray) and x.ndim else float(x) + 0.0
 
 
 def _shape(x) -> list:

@@ -8,6 +8,7 @@ LaTeX shown on edges, the parser's whitelist, the renderer's labels and the docs
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -195,9 +196,17 @@ def _n(a):
 
 
 def _latex_jacobian(text: str) -> str:
-    """Returns a Jacobian description as LaTeX: W^T as W^{T}, diag as \\operatorname."""
-    return (text.replace("^T", "^{T}").replace("diag", r"\operatorname{diag}")
-            .replace("·", r"\cdot ").replace("1/n", r"\tfrac{1}{n}"))
+    """Returns a Jacobian description as LaTeX: W^T as W^{T}, words as \\text, diag as an
+    operator."""
+    text = re.sub(r"\(([a-z][a-z -]{2,})\)", r"\\ \\text{(\1)}", text)
+    if text.isalpha():
+        return rf"\text{{{text}}}"
+    text = text.replace("[largest]", r"[\text{largest}]").replace("1[", r"\mathbb{1}[")
+    for plain, tex in (("^T", "^{T}"), ("ᵀ", "^{T}"), ("−", "-"), ("‖", r"\|"),
+                       ("·", r"\cdot "), ("diag(", r"\operatorname{diag}("),
+                       ("log ", r"\log "), ("log(", r"\log(")):
+        text = text.replace(plain, tex)
+    return text
 
 
 # Array ops: the Jacobian is described ("W^T", "x^T"), never built; each VJP maps the

@@ -148,3 +148,11 @@ def test_long_subexpressions_are_cut_in_the_json_so_it_stays_linear():
     d = analyze("+".join(["x"] * 2000)).to_dict()
     assert max(len(n["text"]) for n in d["nodes"]) <= 120
     assert d["expr"].count("x") == 2000
+
+
+def test_jacobian_descriptions_are_latex_katex_can_read():
+    d = analyze("sum(softmax(relu(x)))", {"x": "[1,-2]"}).to_dict()
+    latex = [e["local_latex"] for e in d["edges"]]
+    assert latex == [r"\operatorname{diag}\left(\mathbb{1}[x > 0]\right)",
+                     r"\operatorname{diag}(s) - s s^{T}", r"1 \ \text{(each element)}"]
+    assert d["variables"]["x"]["grad"][1] == 0.0 and str(d["variables"]["x"]["grad"][1]) == "0.0"
