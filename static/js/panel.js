@@ -25,13 +25,6 @@ function text(tag, className, content) {
 
 const partial = (top, bottom) => `\\frac{\\partial ${top}}{\\partial ${bottom}}`;
 
-/** Returns the engine's LaTeX of a local gradient made fit for KaTeX: diag upright, ᵀ as ^{T}, words as text. */
-export function texLocal(latex) {
-  return latex.replace(/ᵀ/g, "^{T}")
-    .replace(/(^|[^{\\a-zA-Z])diag\(/g, "$1\\operatorname{diag}(")
-    .replace(/ \(([a-z][a-z -]{3,})\)/g, "\\;\\text{($1)}");
-}
-
 const isArray = Array.isArray;
 
 /** Returns how an edge turns its upstream into its downstream, as TeX (without "= downstream"), and a note or null.
@@ -46,7 +39,7 @@ function through(edge, value, source) {
       shapeText(shapeOf(edge.downstream)) !== shapeText(shapeOf(edge.local));
     return { tex, note: summed ? `Broadcast: the shares are summed back to ${source}'s shape (${shapeText(shapeOf(edge.downstream))}).` : null };
   }
-  const jacobian = texLocal(edge.local_latex ?? edge.local_formula ?? "?");
+  const jacobian = edge.local_latex ?? edge.local_formula ?? "?";
   if (/\\cdot\s*$/.test(jacobian)) return { tex: `${jacobian} ${up}`, note: null };
   if (/^\s*\\cdot/.test(jacobian)) return { tex: `${up} ${jacobian}`, note: null };
   return { tex: `\\left(${jacobian}\\right) \\text{ applied to } ${up}`, note: null };
@@ -117,11 +110,11 @@ export function showChainRule(panel, graph, id, digits) {
         `${tex} = ${value(edge.downstream)}`));
       const formula = edge.local_latex ?? edge.local_formula;
       if (formula && edge.local === null) {
-        gate.append(math(`${partial(name, input)} = ${texLocal(formula)}`),
+        gate.append(math(`${partial(name, input)} = ${formula}`),
           text("p", "note", "The Jacobian of an array op is described, never built: it is applied to the upstream."));
       } else if (formula) {
         const diagonal = isArray(edge.local) ? `\\operatorname{diag}\\left(${value(edge.local)}\\right)` : value(edge.local);
-        gate.append(math(`${partial(name, input)} = ${isArray(edge.local) ? texLocal(formula) : formula} = ${diagonal}`));
+        gate.append(math(`${partial(name, input)} = ${formula} = ${diagonal}`));
       }
       if (note) gate.append(text("p", "note", note));
     }
