@@ -12,6 +12,7 @@ from .graph import MAX_VARIABLES
 from .ops import OP_LIST, OPS
 from .parse import MAX_CHARS, MAX_DEPTH, MAX_NAME_CHARS, MAX_NUMBER_CHARS, MAX_OPS
 from .render import MAX_DRAW_NODES, RENDER_TIMEOUT_S
+from .slides import DECK_BUDGET_S, MAX_SLIDE_STEPS
 from .values import DEFAULT_VALUE, MAX_ARRAY_CHARS, MAX_ARRAY_ELEMENTS, MAX_VALUE_CHARS
 
 LIMITS = {
@@ -27,6 +28,8 @@ LIMITS = {
     "max_exact_nodes": MAX_EXACT_NODES,
     "max_draw_nodes": MAX_DRAW_NODES,
     "render_timeout_s": RENDER_TIMEOUT_S,
+    "deck_budget_s": DECK_BUDGET_S,
+    "max_slide_steps": MAX_SLIDE_STEPS,
     "default_value": DEFAULT_VALUE,
 }
 

@@ -28,12 +28,13 @@ from .ops import OPS
 FULL_LABEL_EDGES = 150
 XLABEL_EDGES = 400
 MAX_DRAW_NODES = 400     # Graphviz's layout grows past a second beyond this (measured)
-RENDER_TIMEOUT_S = 4.0
+RENDER_TIMEOUT_S = 1.5   # a request's budget is 2 s; layout is what a big graph waits on
 # Past FULL_LABEL_EDGES, trade crossing minimisation for time: 659 nodes lay out in 0.7 s
 # with these instead of more than 15 s without (measured, Graphviz 2.43).
 FAST_LAYOUT = "nslimit=1, mclimit=0.05, splines=line, "
 
 PNG_DPI = 150
+PNG_MAX_INCHES = 40      # cairo's time grows with pixels: a 399-node chain took 20 s at full size
 HEATMAP_CELLS = 24      # a large array's heat map shows at most this many rows and columns
 LABELS = ("all", "values", "grads", "formulas", "none")
 FORMATS = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf",
@@ -238,19 +239,20 @@ def render(analysis: Analysis, view: View = View(), fmt_: str = "svg") -> bytes:
     return run_dot(to_dot(analysis, view), fmt_)
 
 
-def run_dot(dot_text: str, fmt_: str) -> bytes:
+def run_dot(dot_text: str, fmt_: str, timeout: float = RENDER_TIMEOUT_S) -> bytes:
     """Returns Graphviz's output for `dot_text`; a layout past the timeout is refused."""
     if fmt_ == "dot":
         return dot_text.encode()
     binary = shutil.which("dot")
     if binary is None:
         raise RuntimeError("Graphviz is not installed: apt-get install graphviz")
-    args = [binary, f"-T{fmt_}"] + ([f"-Gdpi={PNG_DPI}"] if fmt_ == "png" else [])
+    png = [f"-Gdpi={PNG_DPI}", f"-Gsize={PNG_MAX_INCHES},{PNG_MAX_INCHES}"]
+    args = [binary, f"-T{fmt_}"] + (png if fmt_ == "png" else [])
     try:
         done = subprocess.run(args, input=dot_text.encode(), capture_output=True,
-                              timeout=RENDER_TIMEOUT_S, check=False)
+                              timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
-        raise LimitError(f"the graph took longer than {RENDER_TIMEOUT_S:g} s to lay out; "
+        raise LimitError(f"the graph took longer than {timeout:.2g} s to lay out; "
                          "try a smaller expression or labels=none") from None
     if done.returncode != 0:
         raise RuntimeError(f"Graphviz failed: {done.stderr.decode(errors='replace')[:500]}")

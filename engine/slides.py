@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 
 from pypdf import PdfReader, PdfWriter
 
 from .analysis import Analysis
 from .errors import LimitError
 from .format import fmt
-from .render import THEMES, View, render, run_dot, step_views, to_dot
+from .render import RENDER_TIMEOUT_S, THEMES, View, run_dot, step_views, to_dot
 
-MAX_SLIDE_STEPS = 200   # a deck of more steps than this is no lecture; refuse it
+MAX_SLIDE_STEPS = 100   # a deck of more steps than this is no lecture; refuse it
+DECK_BUDGET_S = 1.5     # a whole deck, like any request, answers within the 2 s budget
 
 
 def _views(analysis: Analysis, view: View) -> list[View]:
@@ -24,11 +27,33 @@ def _views(analysis: Analysis, view: View) -> list[View]:
     return views
 
 
+def _render_steps(analysis: Analysis, views: list[View], fmt_: str) -> list[bytes]:
+    """Returns every step drawn, two Graphviz runs at a time, within DECK_BUDGET_S."""
+    deadline = time.monotonic() + DECK_BUDGET_S
+
+    too_long = LimitError(f"drawing {len(views)} steps takes longer than {DECK_BUDGET_S:g} s: "
+                          "export one step with step=N, or a smaller graph")
+
+    def draw(step_view: View) -> bytes:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise too_long
+        try:
+            return run_dot(to_dot(analysis, step_view), fmt_, timeout=min(left, RENDER_TIMEOUT_S))
+        except LimitError:
+            if left < RENDER_TIMEOUT_S:  # the deck's budget ran out, not this step's
+                raise too_long from None
+            raise
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # Graphviz runs as its own process
+        return list(pool.map(draw, views))
+
+
 def steps_pdf(analysis: Analysis, view: View = View()) -> bytes:
     """Returns one PDF with a page per lecture step, in order."""
     writer = PdfWriter()
-    for step_view in _views(analysis, view):
-        for page in PdfReader(io.BytesIO(render(analysis, step_view, "pdf"))).pages:
+    for pdf in _render_steps(analysis, _views(analysis, view), "pdf"):
+        for page in PdfReader(io.BytesIO(pdf)).pages:
             writer.add_page(page)
     out = io.BytesIO()
     writer.write(out)
@@ -41,9 +66,8 @@ def steps_zip(analysis: Analysis, view: View = View()) -> bytes:
     width = max(2, len(str(len(views) - 1)))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:  # PNGs are compressed
-        for step_view in views:
-            archive.writestr(f"step-{step_view.step:0{width}d}.png",
-                             render(analysis, step_view, "png"))
+        for step_view, png in zip(views, _render_steps(analysis, views, "png")):
+            archive.writestr(f"step-{step_view.step:0{width}d}.png", png)
     return out.getvalue()
 
 

@@ -43,3 +43,13 @@ def test_tikz_compiles(tmp_path):
     subprocess.run(["pdflatex", "-interaction=nonstopmode", "g.tex"], cwd=tmp_path, check=True,
                    capture_output=True, timeout=120)
     assert (tmp_path / "g.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_deck_too_big_to_draw_in_the_budget_is_refused_within_it():
+    import time
+    from engine import ChainruleError
+    a = analyze("+".join(f"x{i}" for i in range(45)))   # 89 steps
+    start = time.perf_counter()
+    with pytest.raises(ChainruleError, match="steps takes longer than 1.5 s"):
+        steps_zip(a)
+    assert time.perf_counter() - start < 2.0
