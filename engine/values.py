@@ -14,7 +14,7 @@ DEFAULT_VALUE = 1.0   # a variable with no value: documented in README and LIMIT
 MAX_VALUE_CHARS = 64
 MAX_ARRAY_CHARS = 20_000
 MAX_ARRAY_ELEMENTS = 10_000
-_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")  # ASCII only
 
 
 def parse_value(name: str, text: object):

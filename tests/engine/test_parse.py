@@ -54,6 +54,7 @@ def test_sums_keep_the_typed_order_as_binary_adds():
     ("", "expression is empty", 0),
     ("(x", "expected ')' to close the '(' at 0", 2),
     ("x $ y", "unexpected character '$' at 2", 2),
+    ("１ + x", "unexpected character '１' at 0", 0),
 ])
 def test_refused_with_message_and_offset(text, message, offset):
     with pytest.raises(ChainruleError) as caught:
@@ -89,7 +90,7 @@ def test_the_capacity_floor_of_the_api_contract_is_accepted():
     ("inf", "must be a number"), ("1e400", "too large"), ("1" * 70, "longer than 64"),
     ("[1,NaN]", "not a JSON array of numbers"), ("[[1,2],[3]]", "rows of equal length"),
     ("[true]", "numbers only"), ("[" * 5000 + "]" * 5000, "not a JSON array"),
-    ("0x10", "must be a number"),
+    ("0x10", "must be a number"), ("１", "must be a number"),
 ])
 def test_bad_values_are_refused_by_name(value, message):
     with pytest.raises(ChainruleError, match=message):
