@@ -20,4 +20,6 @@ USER chainrule
 
 EXPOSE 8000
 HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=3)"
-CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers"]
+# chainrule serve: the same uvicorn, with the request-head size the app's budget allows, and a
+# worker per core (uvicorn reads X-Forwarded-* from FORWARDED_ALLOW_IPS, 127.0.0.1 unless set).
+CMD ["chainrule", "serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"]
