@@ -106,9 +106,12 @@ def _is_array(x) -> bool:
     return x.__class__ is np.ndarray
 
 
-def forward_arrays(graph: Graph, inputs_by_name: dict[str, object]) -> list:
+def forward_arrays(graph: Graph, inputs_by_name: dict[str, object],
+                   max_elements: int | None = MAX_ARRAY_ELEMENTS,
+                   max_total: int | None = MAX_TOTAL_ELEMENTS) -> list:
     """Returns every node's value where some are arrays: numpy throughout, and a shape
-    error names both shapes and where the gate was typed."""
+    error names both shapes and where the gate was typed. The size limits guard a
+    request; a library caller with big arrays (bench/matrix.py) may pass None."""
     values: list = [0.0] * len(graph.nodes)
     total = 0
     with np.errstate(all="ignore"):
@@ -122,32 +125,35 @@ def forward_arrays(graph: Graph, inputs_by_name: dict[str, object]) -> list:
             op = OPS[node.op]
             args = [values[i] for i in node.inputs]
             try:
-                _check_size(op, args, node.start)
+                if max_elements is not None:
+                    _check_size(op, args, node.start, max_elements)
                 value = op.forward(*args)
+            except ChainruleError:
+                raise
             except ValueError as e:
                 raise ChainruleError(_shape_message(graph, node, args, e), node.start) from None
             values[index] = value if _is_array(value) and value.ndim else float(value)
             total += np.size(value)
-            if total > MAX_TOTAL_ELEMENTS:
-                raise LimitError(f"the graph holds more than {MAX_TOTAL_ELEMENTS} numbers at "
+            if max_total is not None and total > max_total:
+                raise LimitError(f"the graph holds more than {max_total} numbers at "
                                  f"{node.start}; that is the limit", node.start)
     return values
 
 
-def _check_size(op, args: list, start: int) -> None:
-    """Refuses, before numpy allocates it, a result larger than MAX_ARRAY_ELEMENTS."""
+def _check_size(op, args: list, start: int, max_elements: int) -> None:
+    """Refuses, before numpy allocates it, a result larger than `max_elements`: only a
+    matrix product and broadcasting make arrays larger than their operands."""
     shapes = [np.shape(a) for a in args]
     if op.name == "matmul" and all(len(s) >= 1 for s in shapes):
-        rows = shapes[0][0] if len(shapes[0]) == 2 else 1
-        cols = shapes[1][-1] if len(shapes[1]) == 2 else 1
-        size = rows * cols
+        size = (shapes[0][0] if len(shapes[0]) == 2 else 1) * \
+               (shapes[1][-1] if len(shapes[1]) == 2 else 1)
     elif op.elementwise:
         size = int(np.prod(np.broadcast_shapes(*shapes)))  # ValueError: shapes don't fit
     else:
-        size = max(int(np.prod(s)) for s in shapes)
-    if size > MAX_ARRAY_ELEMENTS:
+        return
+    if size > max_elements:
         raise LimitError(f"{op.name} at {start} would make {size} numbers; an array may hold "
-                         f"{MAX_ARRAY_ELEMENTS}", start)
+                         f"{max_elements}", start)
 
 
 def backward_arrays(graph: Graph, values: list, seed) -> Pass:
