@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from engine import analyze
 from engine.autodiff import forward
+from torch_oracle import replay, torch_ops
 from engine.ops import A, B, BINARY, CONSTANTS, OPS
 
 settings.register_profile(
@@ -280,39 +281,15 @@ def test_the_same_text_gives_the_same_ids_and_numbers(granularity, expr, values)
 
 # --- a torch oracle, with the conventions at non-differentiable points -------------------
 
-def torch_ops(torch) -> dict:
-    return {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div,
-            "neg": torch.neg, "pow": torch.pow, "exp": torch.exp, "log": torch.log,
-            "sqrt": torch.sqrt, "sin": torch.sin, "cos": torch.cos, "tan": torch.tan,
-            "tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu, "abs": torch.abs,
-            "max": torch.maximum, "min": torch.minimum,
-            # array ops, over all elements as the engine defines them
-            "matmul": torch.matmul, "transpose": lambda a: a.T if a.dim() >= 2 else a,
-            "sum": torch.sum, "mean": torch.mean, "dot": torch.dot, "norm": torch.norm,
-            "sqnorm": lambda a: (a * a).sum(), "amax": torch.amax,
-            "softmax": lambda a: torch.softmax(a.reshape(-1), 0).reshape(a.shape),
-            "mse": lambda y, t: ((y - t) ** 2).mean(),
-            "bce": lambda p, t: -(t * torch.log(p) + (1 - t) * torch.log(1 - p)).mean(),
-            "ce": lambda p, t: -(t * torch.log(p)).sum(), "detach": lambda a: a.detach()}
-
-
 def torch_grads(expr: str, values: dict[str, str]) -> tuple[float, dict[str, float]]:
     """Returns PyTorch's output and gradients of the expression as typed (the fused graph)."""
     torch = pytest.importorskip("torch")
-    ops = torch_ops(torch)
     graph = analyze(expr, values).graph
     leaves = {name: torch.tensor(float(values[name]), dtype=torch.float64, requires_grad=True)
               for name in graph.variables}
-    out = []
-    for node in graph.nodes:
-        if node.op == "var":
-            out.append(leaves[node.text])
-        elif node.op == "const":
-            out.append(torch.tensor(node.const, dtype=torch.float64))
-        else:
-            out.append(ops[node.op](*(out[i] for i in node.inputs)))
-    out[graph.output].backward()
-    return out[graph.output].item(), {n: float(t.grad) for n, t in leaves.items()}
+    out = replay(torch, graph, leaves)
+    out.backward()
+    return out.item(), {n: float(t.grad) for n, t in leaves.items()}
 
 
 def test_the_torch_oracle_knows_every_op():
