@@ -37,6 +37,8 @@ PARAMETERS = [
      "description": "Lecture mode: draw the graph as it is at this step (a number from 0, or end)."},
     {"name": "callouts", "schema": {"type": "boolean", "default": False},
      "description": "Label each gate with its backward role (add distributes, mul swaps, max routes)."},
+    {"name": "share", "schema": {"type": "boolean", "default": False},
+     "description": "Draw identical subexpressions once: in (x*y) + (x*y) the product is one gate used twice."},
     {"name": "upstream", "schema": {"type": "string"}, "example": "[4,-1,5,9]",
      "description": "The gradient that starts the backward pass at an array output, a JSON array of the "
                     "output's shape, e.g. [4,-1,5,9] for relu(x) at x=[1,-2,3,-1]. Default: all ones, the "
@@ -60,6 +62,7 @@ class GraphQuery:
     theme: str = "light"
     step: int | Literal["end"] | None = None
     callouts: bool = False
+    share: bool = False
     upstream: str | None = None
 
     def __post_init__(self):
@@ -90,12 +93,13 @@ class GraphQuery:
             granularity=options.get("granularity", "fused"), exact=_boolean(options, "exact"),
             labels=options.get("labels", "all"), digits=_digits(options.get("digits", "3")),
             theme=options.get("theme", "light"), step=_step(options.get("step")),
-            callouts=_boolean(options, "callouts"), upstream=options.get("upstream") or None)
+            callouts=_boolean(options, "callouts"), share=_boolean(options, "share"),
+            upstream=options.get("upstream") or None)
 
     def analyze(self):
         """Return the engine's analysis of this expression at these values."""
         return engine.analyze(self.expr, self.values, granularity=self.granularity, exact=self.exact,
-                              upstream=self.upstream)
+                              share=self.share, upstream=self.upstream)
 
     def view(self, analysis) -> View:
         """Return the drawing options, with step=end resolved against the analysis' steps (the engine checks them)."""

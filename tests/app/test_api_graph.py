@@ -111,3 +111,11 @@ def test_primitive_granularity_draws_sigmoid_as_gates(client):
     assert len(primitive["nodes"]) > len(fused["nodes"])
     assert primitive["output"]["value"] == pytest.approx(fused["output"]["value"])
     assert not math.isnan(primitive["output"]["value"])
+
+
+def test_share_draws_an_identical_subexpression_once(client):
+    typed = client.get("/api/graph", params={"expr": "(x*y) + (x*y)"}).json()
+    shared = client.get("/api/graph", params={"expr": "(x*y) + (x*y)", "share": "true"}).json()
+    assert [n["op"] for n in typed["nodes"]].count("mul") == 2
+    assert [n["op"] for n in shared["nodes"]].count("mul") == 1
+    assert shared["variables"] == typed["variables"]  # the same gradients either way
