@@ -102,9 +102,10 @@ class GraphQuery:
                               share=self.share, upstream=self.upstream)
 
     def view(self, analysis) -> View:
-        """Return the drawing options, with step=end resolved against the analysis' steps (the engine checks them)."""
+        """Return the drawing options, with step=end (or past the end) resolved against the analysis' steps."""
         count = len(analysis.steps) if self.step is not None else 0
-        step = count - 1 if self.step == "end" else self.step
+        # step=end, or a step past the end (a link made before the expression changed), is the last
+        step = count - 1 if self.step == "end" or (self.step or 0) >= count > 0 else self.step
         return View(labels=self.labels, digits=self.digits, theme=self.theme, step=step,
                     callouts=self.callouts).checked(count)
 

@@ -41,10 +41,18 @@ def test_bad_input_is_a_plain_400(client, route, params, offset, words):
 
 
 @pytest.mark.parametrize("route", ["/api/view", "/graph.svg", "/graph.png"])
-@pytest.mark.parametrize("step", ["-1", "99", "last", "1.5"])
-def test_a_step_the_expression_does_not_have_is_a_400(client, route, step):
+@pytest.mark.parametrize("step", ["-1", "last", "1.5"])
+def test_a_step_that_is_not_a_step_is_a_400(client, route, step):
     response = client.get(route, params={"expr": "x*y", "step": step})
     assert response.status_code == 400 and "step" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("route", ["/graph.svg", "/graph.dot"])
+def test_a_step_past_the_end_shows_the_end(client, route):
+    # a link made for a longer expression still opens: on its last step
+    past = client.get(route, params={"expr": "x*y", "step": "99"})
+    end = client.get(route, params={"expr": "x*y", "step": "end"})
+    assert past.status_code == 200 and past.content == end.content
 
 
 def test_syntax_error_names_where(client):

@@ -81,6 +81,7 @@ def test_steps_go_to_a_pdf_or_a_zip_and_a_zip_needs_steps(tmp_path, capsys, outp
     assert "--steps" in capsys.readouterr().err
 
 
-def test_render_refuses_a_step_past_the_last(tmp_path, capsys):
-    assert main(["render", "x*y", "--step", "9", "-o", str(tmp_path / "g.svg")]) == 2
-    assert "step" in capsys.readouterr().err
+def test_render_draws_a_step_past_the_last_as_the_last(tmp_path):
+    assert main(["render", "x*y", "--step", "9", "-o", str(tmp_path / "past.dot")]) == 0
+    assert main(["render", "x*y", "--step", "end", "-o", str(tmp_path / "end.dot")]) == 0
+    assert (tmp_path / "past.dot").read_text() == (tmp_path / "end.dot").read_text()
