@@ -1,6 +1,6 @@
 // The page's state and its URL: the address bar always holds expr, the values, and options that differ from defaults.
 
-export const DEFAULTS = { granularity: "fused", exact: "false", labels: "all", digits: "3", theme: "light", step: "", callouts: "false", upstream: "" };
+export const DEFAULTS = { granularity: "fused", exact: "false", labels: "all", digits: "3", theme: "light", step: "", callouts: "false", share: "false", upstream: "" };
 const OPTIONS = ["expr", ...Object.keys(DEFAULTS)];
 
 /** Returns the state held by a query string: {expr, values: Map, options}. */
