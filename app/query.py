@@ -7,13 +7,13 @@ from urllib.parse import urlencode
 from fastapi import Depends, Request
 
 import engine
-from engine.render import View
+import engine.render
+from engine.render import LABELS, View
 
 from .config import Settings, get_settings
 
 GRANULARITIES = ("fused", "primitive")
-LABELS = ("all", "values", "grads", "formulas", "none")
-THEMES = ("light", "dark", "projector", "projector-dark")
+THEMES = tuple(engine.render.THEMES)  # the drawing's themes, defined once in the engine
 DIGITS = range(1, 13)
 BOOLEANS = {"true": True, "1": True, "on": True, "yes": True, "": True,
             "false": False, "0": False, "off": False, "no": False}

@@ -34,7 +34,7 @@ class Pass:
     downstream: list      # per edge: upstream * local
 
 
-def _numpy(rule, *args) -> float:
+def numpy_rule(rule, *args) -> float:
     """Returns the numpy rule's answer: inf and nan where Python floats would raise."""
     with np.errstate(all="ignore"):
         return float(rule(*(None if x is None else np.float64(x) for x in args)))
@@ -58,7 +58,7 @@ def forward(graph: Graph, inputs_by_name: dict[str, object]) -> list:
             except _FALLBACK:
                 pass
         if value is None or value - value != 0 or value.__class__ is complex:
-            value = _numpy(op.forward, *args)
+            value = numpy_rule(op.forward, *args)
             fast = fast and value - value == 0
         values[index] = value
     return values
@@ -95,7 +95,7 @@ def backward(graph: Graph, values: list) -> Pass:
                     except _FALLBACK:
                         pass
             if loc is None or loc - loc != 0:
-                loc = _numpy(op.local_fns[edge.operand], *args)
+                loc = numpy_rule(op.local_fns[edge.operand], *args)
             down = up * loc  # inf * 0 is nan for floats too, never an exception
             upstream[edge_index], local[edge_index], downstream[edge_index] = up, loc, down
             grads[edge.source] += down  # fan-out: the shares add up

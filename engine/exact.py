@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .autodiff import Pass, _numpy
+from .autodiff import Pass, numpy_rule
 from .errors import LimitError
 from .graph import Graph
 from .ops import A, B, CONSTANTS, OPS, OUT
@@ -73,7 +73,7 @@ def _apply(expr, numeric, args: list, symbols=(A, B)):
         if result.is_number and result.is_finite and result.is_real:
             return float(result.evalf(_DIGITS))
     floats = [None if x is None else to_float(x) for x in args]
-    return _numpy(numeric, *floats)
+    return numpy_rule(numeric, *floats)
 
 
 def _too_big_a_power(expr, args) -> bool:

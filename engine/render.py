@@ -92,17 +92,6 @@ class View:
         return self
 
 
-def parse_step(text: str | None, n_steps: int) -> int | None:
-    """Returns the step a URL names: a number, 'end' for the last, or None for no step."""
-    if text is None or text == "":
-        return None
-    if text == "end":
-        return n_steps - 1
-    if not text.isdigit() or len(text) > 6:
-        raise ChainruleError(f"step must be a whole number or 'end', not {text[:20]!r}")
-    return int(text)
-
-
 class _Reveal:
     """What a lecture step has shown so far: which values, grads and edges."""
 
