@@ -14,6 +14,12 @@ export function draw(box, svgText) {
 export function fit(box) {
   const svg = box.querySelector("svg");
   if (!svg) return null;
+  // Keyboard users reach every node with Tab; focusing one shows its chain rule, as a click does.
+  svg.querySelectorAll("g.node:not([tabindex])").forEach((node) => {
+    node.setAttribute("tabindex", "0");
+    node.setAttribute("role", "button");
+    node.setAttribute("aria-label", node.querySelector("title")?.textContent ?? node.id);
+  });
   const [, , width, height] = (svg.getAttribute("viewBox") || "0 0 100 100").split(/[\s,]+/).map(Number);
   const fitted = Math.min(MAX_SCALE, (box.clientWidth - 16) / width, (box.clientHeight - 16) / height);
   // Presenting or embedded in a slide, the room must see the whole graph: fit it however small.
@@ -47,4 +53,5 @@ export function listen(box, { onHover, onPick }) {
   box.addEventListener("mouseover", (event) => onHover(nodeId(event)));
   box.addEventListener("mouseleave", () => onHover(null));
   box.addEventListener("click", (event) => onPick(nodeId(event)));
+  box.addEventListener("focusin", (event) => onPick(nodeId(event)));
 }

@@ -165,3 +165,11 @@ def test_api_docs_render_offline_under_the_csp(page):
     page.goto("/docs")
     page.wait_for_selector(".swagger-ui .opblock")
     assert "/api/graph" in page.inner_text(".swagger-ui")
+
+
+def test_keyboard_reaches_a_node_and_its_chain_rule(page):
+    open_ready(page, CS231N)
+    page.locator("#graph svg g.node#n2").focus()  # the + gate, as Tab would reach it
+    panel = page.locator(".panel")
+    expect(panel).to_contain_text("x + y")
+    assert page.locator("#graph svg g.node#n2").get_attribute("tabindex") == "0"
