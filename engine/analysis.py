@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Mapping
 
 import numpy as np
@@ -16,7 +18,8 @@ from .graph import Graph, Node, build_graph
 from .ops import OPS
 from .values import DEFAULT_VALUE, parse_value
 
-NAME_CHARS = 16           # a subexpression longer than this is called by its node id
+NAME_CHARS = 16           # a subexpression longer than this is called by a symbol or its id
+_SYMBOL_LATEX = {"sigmoid": r"\sigma"}
 TEXT_CHARS = 120          # a node's text in the JSON is cut here (the whole is in "expr")
 GRADCHECK_BUDGET = 100_000  # node evaluations the finite-difference check may spend
 
@@ -43,13 +46,29 @@ class Analysis:
         return self.graph.nodes[self.graph.output].text
 
     def name(self, index: int) -> str:
-        """Returns what a node is called in formulas: its text if short, else its id."""
+        """Returns what a node is called in formulas: its text if short; else the function's
+        symbol if it is the only such gate (σ in σ·(1 − σ)); else its id (n9)."""
         node = self.graph.nodes[index]
-        return node.text if node.is_leaf or len(node.text) <= NAME_CHARS else f"n{index}"
+        if node.is_leaf or len(node.text) <= NAME_CHARS:
+            return node.text
+        return OPS[node.op].symbol if index in self._named_by_symbol else f"n{index}"
 
     def latex_name(self, index: int) -> str:
         node = self.graph.nodes[index]
-        return node.latex if node.is_leaf or len(node.text) <= NAME_CHARS else f"n_{{{index}}}"
+        if node.is_leaf or len(node.text) <= NAME_CHARS:
+            return node.latex
+        if index in self._named_by_symbol:
+            return _SYMBOL_LATEX.get(node.op, rf"\operatorname{{{OPS[node.op].symbol}}}")
+        return f"n_{{{index}}}"
+
+    @cached_property
+    def _named_by_symbol(self) -> set[int]:
+        """The long function gates that are alone of their kind, so their symbol names them."""
+        long = [i for i, n in enumerate(self.graph.nodes)
+                if not n.is_leaf and len(n.text) > NAME_CHARS and OPS[n.op].is_function
+                and OPS[n.op].symbol.isalpha()]
+        kinds = Counter(self.graph.nodes[i].op for i in long)
+        return {i for i in long if kinds[self.graph.nodes[i].op] == 1}
 
     def local_formula(self, edge_index: int, latex: bool = False) -> str:
         """Returns d target / d source for one edge, in the names of the target's operands."""
@@ -102,6 +121,7 @@ class Analysis:
         for i, node in enumerate(g.nodes):
             long = len(node.text) > TEXT_CHARS  # a whole subexpression per node would be O(n²)
             item = {"id": g.id(i), "op": node.op, "label": _label(node), "name": self.name(i),
+                    "name_latex": self.latex_name(i),
                     "text": node.text[:TEXT_CHARS - 1] + "…" if long else node.text,
                     "latex": None if long else node.latex,
                     "value": _num(p.values[i]), "grad": _num(p.grads[i]),
@@ -262,7 +282,8 @@ def _label(node: Node) -> str:
 
 
 def _compound(node: Node, name: str) -> bool:
-    return not node.is_leaf and not re.fullmatch(r"n\d+|[\w.]+\(.*\)", name)
+    """True where a formula must bracket the name: a subexpression that is not a call."""
+    return not node.is_leaf and name == node.text and not re.fullmatch(r"[\w.]+\(.*\)", name)
 
 
 def _num(x):

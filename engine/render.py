@@ -179,7 +179,7 @@ def to_dot(analysis: Analysis, view: View = View()) -> str:
             rows += _value_rows(p.grads[i] if grad is None else grad, view.digits,
                                 fill if grad is None else t.grad, t, prefix="∂ ",
                                 hidden=grad is None)
-        if view.labels in ("all", "formulas") and analysis.name(i) != node.text:
+        if view.labels in ("all", "formulas") and re.fullmatch(r"n\d+", analysis.name(i)):
             # formulas call a long subexpression by its id: show the id on its gate
             rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}">{_esc(analysis.name(i))}'
                         '</FONT>')

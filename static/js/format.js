@@ -67,9 +67,9 @@ export function texText(text) {
   return text.replace(/[\\{}_^#$%&~]/g, (c) => ({ "\\": "\\textbackslash{}", "^": "\\textasciicircum{}", "~": "\\textasciitilde{}" })[c] ?? "\\" + c);
 }
 
-/** Returns a node's name in formulas, as the engine names it: L for the output, else its LaTeX, or n_{3} when long. */
+/** Returns a node's name in formulas, as the engine names it (name_latex: its LaTeX, σ, or n_{3}); L for the output. */
 export function texName(node, graph) {
   if (node.id === graph.output.id) return "L";
-  if (node.name === node.id) return `n_{${node.id.slice(1)}}`;
-  return node.op === "var" || node.op === "const" ? node.latex : `\\left(${node.latex}\\right)`;
+  const subexpression = node.op !== "var" && node.op !== "const" && node.name === node.text;
+  return subexpression ? `\\left(${node.name_latex}\\right)` : node.name_latex;
 }

@@ -66,7 +66,7 @@ export function showChainRule(panel, graph, id, digits) {
 
   const head = document.createElement("header");
   // Long subexpressions are called by their id in the formulas (n9), so the heading says which is which.
-  const called = [node.id === graph.output.id ? "L" : null, node.name === node.id ? node.id : null].filter(Boolean);
+  const called = [node.id === graph.output.id ? "L" : null, node.name !== node.text ? node.name : null].filter(Boolean);
   head.append(text("h2", "node-name", [...called, node.text ?? node.name].join(" = ")));
   const exact = node.exact ? ` (exactly ${node.exact})` : "";
   const shape = node.shape && node.shape.length ? `shape ${shapeText(node.shape)} · ` : "";

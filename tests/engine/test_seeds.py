@@ -118,3 +118,10 @@ def test_every_gate_carries_its_backward_role_and_fan_out_is_marked():
                                                           "max routes")
     x = next(n for n in d["nodes"] if n["text"] == "x")
     assert x["fan_out"] == 2 and x["fan_out_role"].startswith("fan-out adds")
+
+
+def test_the_sigmoid_big_node_is_called_sigma_in_its_local_formula():
+    d = analyze("sigmoid(w0*x0 + w1*x1 + w2)", NEURON).to_dict()
+    into_sigmoid = next(e for e in d["edges"] if e["target"] == d["output"]["id"])
+    assert into_sigmoid["local_formula"] == "σ*(1 - σ)"
+    assert into_sigmoid["local_latex"] == r"\sigma \left(1 - \sigma\right)"
