@@ -105,8 +105,9 @@ class Analysis:
                    f"{num(p.upstream[e])} = {num(p.downstream[e])}"
         return f"{num(p.upstream[e])} × {num(p.local[e])} = {num(p.downstream[e])}"
 
-    @property
+    @cached_property
     def steps(self) -> list[dict]:
+        """Returns the lecture's steps (computed once: every drawing of a step asks)."""
         return lecture_steps(self)
 
     def to_dict(self, digits: int = 3) -> dict:
