@@ -43,6 +43,9 @@ def parser() -> argparse.ArgumentParser:
                       help="lecture slides: every step, as a PDF page each (.pdf) or a PNG each (.zip)")
     draw.add_argument("--step", metavar="N", help="draw the graph as it is at lecture step N (a number from 0, or end)")
     draw.add_argument("--callouts", action="store_true", help="label each gate with its backward role")
+    draw.add_argument("--share", action="store_true", help="draw identical subexpressions once")
+    draw.add_argument("--upstream", metavar="JSON", help="the gradient that starts backward at an array output, "
+                                                          "e.g. --upstream [4,-1,5,9]")
     return top
 
 
@@ -80,7 +83,8 @@ def render_file(args: argparse.Namespace) -> int:
         if len(values) != len(args.set):
             raise engine.ChainruleError("--set takes NAME=VALUE, e.g. --set x=-2")
         query = GraphQuery(args.expr, values, granularity=args.granularity, exact=args.exact, labels=args.labels,
-                           digits=args.digits, theme=args.theme, step=_step(args.step), callouts=args.callouts)
+                           digits=args.digits, theme=args.theme, step=_step(args.step), callouts=args.callouts,
+                           share=args.share, upstream=args.upstream)
         analysis = query.analyze()
         view = query.view(analysis)
         if args.steps:

@@ -85,3 +85,10 @@ def test_render_draws_a_step_past_the_last_as_the_last(tmp_path):
     assert main(["render", "x*y", "--step", "9", "-o", str(tmp_path / "past.dot")]) == 0
     assert main(["render", "x*y", "--step", "end", "-o", str(tmp_path / "end.dot")]) == 0
     assert (tmp_path / "past.dot").read_text() == (tmp_path / "end.dot").read_text()
+
+
+def test_render_takes_an_array_value_and_an_upstream(tmp_path):
+    out = tmp_path / "relu.dot"
+    assert main(["render", "relu(x)", "--set", "x=[1,-2,3,-1]", "--upstream", "[4,-1,5,9]",
+                 "-o", str(out)]) == 0
+    assert "[4, 0, 5, 0]" in out.read_text()  # the seed's downstream, drawn on x
