@@ -111,6 +111,11 @@ class _Reveal:
             (self.value_shown if s["kind"] == "forward" else self.fired).add(index)
         if step > 0:
             self.current_node, self.current_kind = int(steps[step]["node"][1:]), steps[step]["kind"]
+        # the shares each node has received so far: one pass over the edges, not one per node
+        self.shares: dict[int, list] = {}
+        for e, edge in enumerate(g.edges):
+            if edge.target in self.fired:
+                self.shares.setdefault(edge.source, []).append(analysis.numbers.downstream[e])
 
     def grad(self, analysis: Analysis, index: int):
         """Returns the grad of a node as accumulated so far, or None before any share arrives."""
@@ -119,8 +124,7 @@ class _Reveal:
             return p.grads[index]
         if index == g.output:
             return p.grads[index] if index in self.fired else None
-        shares = [p.downstream[e] for e, edge in enumerate(g.edges)
-                  if edge.source == index and edge.target in self.fired]
+        shares = self.shares.get(index)
         return sum(shares) if shares else None
 
 
