@@ -7,14 +7,15 @@ import webbrowser
 from pathlib import Path
 
 import engine
+from engine.options import OPTIONS, read_options
 from engine.render import render
-from engine.slides import steps_pdf, steps_zip, to_tikz
+from engine.slides import steps_gif, steps_pdf, steps_zip, to_tikz
 
 from .config import get_settings
-from .query import GRANULARITIES, LABELS, THEMES, GraphQuery
+from .query import GraphQuery
 
-FORMATS = ("svg", "png", "pdf", "dot", "tex", "zip")
-STEP_FORMATS = ("pdf", "zip")  # --steps: a page per step, or a PNG per step
+FORMATS = ("svg", "png", "pdf", "dot", "tex", "zip", "gif")
+STEP_FORMATS = {"pdf": steps_pdf, "zip": steps_zip, "gif": steps_gif, "tex": lambda *a: to_tikz(*a, beamer=True)}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -34,18 +35,16 @@ def parser() -> argparse.ArgumentParser:
     draw.add_argument("-o", "--output", required=True,
                       help="file to write: .svg, .png, .pdf, .dot or .tex (TikZ); with --steps .pdf or .zip (- for stdout)")
     draw.add_argument("--format", choices=FORMATS, help="format, when the file name does not say")
-    draw.add_argument("--granularity", choices=GRANULARITIES, default="fused")
-    draw.add_argument("--labels", choices=LABELS, default="all")
-    draw.add_argument("--digits", type=int, default=3)
-    draw.add_argument("--theme", choices=THEMES, default="light")
-    draw.add_argument("--exact", action="store_true")
     draw.add_argument("--steps", action="store_true",
-                      help="lecture slides: every step, as a PDF page each (.pdf) or a PNG each (.zip)")
-    draw.add_argument("--step", metavar="N", help="draw the graph as it is at lecture step N (a number from 0, or end)")
-    draw.add_argument("--callouts", action="store_true", help="label each gate with its backward role")
-    draw.add_argument("--share", action="store_true", help="draw identical subexpressions once")
-    draw.add_argument("--upstream", metavar="JSON", help="the gradient that starts backward at an array output, "
-                                                          "e.g. --upstream [4,-1,5,9]")
+                      help="lecture slides: every step, as a 16:9 PDF page each (.pdf), a PNG each (.zip), an animated "
+                           "GIF (.gif) or a Beamer frame with a step per overlay (.tex)")
+    for name, option in OPTIONS.items():   # every option of the page and the URL, as a flag
+        flag = "--" + name
+        if option.kind == "boolean":
+            draw.add_argument(flag, action="store_true", help=option.help)
+        else:
+            draw.add_argument(flag, choices=option.choices or None, default=None, help=option.help,
+                              metavar=None if option.choices else name.upper())
     return top
 
 
@@ -74,25 +73,27 @@ def render_file(args: argparse.Namespace) -> int:
     if fmt not in FORMATS:
         print(f"chainrule: say the format with --format or a file name ending in {', '.join(FORMATS)}", file=sys.stderr)
         return 2
-    if args.steps and fmt not in STEP_FORMATS or fmt == "zip" and not args.steps:
-        print("chainrule: --steps writes every step to a .pdf (a page each) or a .zip (a PNG each), "
-              "e.g. --steps -o slides.pdf", file=sys.stderr)
+    if args.steps and fmt not in STEP_FORMATS or fmt in ("zip", "gif") and not args.steps:
+        print("chainrule: --steps writes every step to a .pdf (a page each), a .zip (a PNG each), a .gif or a "
+              ".tex (Beamer overlays), e.g. --steps -o slides.pdf", file=sys.stderr)
         return 2
     try:
         values = dict(pair.split("=", 1) for pair in args.set if "=" in pair)
         if len(values) != len(args.set):
             raise engine.ChainruleError("--set takes NAME=VALUE, e.g. --set x=-2")
-        query = GraphQuery(args.expr, values, granularity=args.granularity, exact=args.exact, labels=args.labels,
-                           digits=args.digits, theme=args.theme, step=_step(args.step), callouts=args.callouts,
-                           share=args.share, upstream=args.upstream)
-        analysis = query.analyze()
-        view = query.view(analysis)
+        given = {name: getattr(args, name) for name in OPTIONS if getattr(args, name) not in (None, False)}
+        options = read_options({name: str(value).lower() if value is True else str(value)
+                                for name, value in given.items()})
+        query = GraphQuery(args.expr, values, **options)
+        lesson = query.lesson()
+        view = query.view(lesson)
         if args.steps:
-            data = steps_pdf(analysis, view) if fmt == "pdf" else steps_zip(analysis, view)
+            data = STEP_FORMATS[fmt](lesson, view)
         elif fmt == "tex":
-            data = to_tikz(analysis, view).encode()
+            data = to_tikz(lesson, view)
         else:
-            data = render(analysis, view, fmt)
+            data = render(lesson, view, fmt)
+        data = data.encode() if isinstance(data, str) else data
     except engine.ChainruleError as error:
         where = f" (at character {error.offset})" if error.offset is not None else ""
         print(f"chainrule: {error.message}{where}", file=sys.stderr)
@@ -102,15 +103,6 @@ def render_file(args: argparse.Namespace) -> int:
     else:
         Path(args.output).write_bytes(data)
     return 0
-
-
-def _step(raw: str | None):
-    """Return --step as GraphQuery takes it: None, "end" or a number; raises ChainruleError otherwise."""
-    if raw is None or raw == "end":
-        return raw
-    if not raw.isdigit() or len(raw) > 6:
-        raise engine.ChainruleError("--step takes a number from 0, or end")
-    return int(raw)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,76 +1,41 @@
-"""GraphQuery: what a request asks for (expression, values, view options), parsed in one place for every route."""
+"""GraphQuery: what a request asks for (expression, values, options), parsed in one place for every route.
 
-from dataclasses import dataclass, field, fields
-from typing import Annotated, Literal
+The options themselves (names, defaults, checks, help) are the engine's: engine/options.py."""
+
+from dataclasses import field, fields, make_dataclass
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import Depends, Request
 
 import engine
-import engine.render
-from engine.render import LABELS, View
+from engine.lesson import Lesson
+from engine.options import OPTIONS, openapi_parameters, read_options
+from engine.render import View
 
 from .config import Settings, get_settings
 
-GRANULARITIES = ("fused", "primitive")
-THEMES = tuple(engine.render.THEMES)  # the drawing's themes, defined once in the engine
-DIGITS = range(1, 13)
-BOOLEANS = {"true": True, "1": True, "on": True, "yes": True, "": True,
-            "false": False, "0": False, "off": False, "no": False}
-
+EXPR = {"name": "expr", "in": "query", "required": True, "schema": {"type": "string"}, "example": "(x+y)*z",
+        "description": "The expression as typed, e.g. (x+y)*z or sigmoid(w0*x0 + w1*x1 + w2). Every other "
+                       "query parameter named like a variable sets its value, e.g. x=-2 (JSON arrays for vectors)."}
 # The app's own parameters, for the OpenAPI docs; any other parameter sets the variable of that name.
-PARAMETERS = [
-    {"name": "expr", "required": True, "schema": {"type": "string"}, "example": "(x+y)*z",
-     "description": "The expression as typed, e.g. (x+y)*z or sigmoid(w0*x0 + w1*x1 + w2). Every other "
-                    "query parameter named like a variable sets its value, e.g. x=-2 (JSON arrays for vectors)."},
-    {"name": "granularity", "schema": {"type": "string", "enum": list(GRANULARITIES), "default": "fused"},
-     "description": "fused: sigmoid is one gate; primitive: it is drawn as ×-1, exp, +1, 1/x."},
-    {"name": "exact", "schema": {"type": "boolean", "default": False},
-     "description": "Compute with exact fractions where the expression allows (1.1 stays 11/10)."},
-    {"name": "labels", "schema": {"type": "string", "enum": list(LABELS), "default": "all"},
-     "description": "Which numbers the drawing puts on its edges."},
-    {"name": "digits", "schema": {"type": "integer", "minimum": DIGITS[0], "maximum": DIGITS[-1], "default": 3},
-     "description": "Significant digits in the drawing."},
-    {"name": "theme", "schema": {"type": "string", "enum": list(THEMES), "default": "light"},
-     "description": "Colours of the drawing: light, dark, projector or projector-dark (large, high contrast)."},
-    {"name": "step", "schema": {"type": "string", "pattern": r"^(\d{1,6}|end)$"},
-     "description": "Lecture mode: draw the graph as it is at this step (a number from 0, or end)."},
-    {"name": "callouts", "schema": {"type": "boolean", "default": False},
-     "description": "Label each gate with its backward role (add distributes, mul swaps, max routes)."},
-    {"name": "share", "schema": {"type": "boolean", "default": False},
-     "description": "Draw identical subexpressions once: in (x*y) + (x*y) the product is one gate used twice."},
-    {"name": "upstream", "schema": {"type": "string"}, "example": "[4,-1,5,9]",
-     "description": "The gradient that starts the backward pass at an array output, a JSON array of the "
-                    "output's shape, e.g. [4,-1,5,9] for relu(x) at x=[1,-2,3,-1]. Default: all ones, the "
-                    "gradient of the output's sum; a number output always starts from 1."},
-]
-for parameter in PARAMETERS:
-    parameter["in"] = "query"
-OPTION_NAMES = tuple(parameter["name"] for parameter in PARAMETERS)
+PARAMETERS = [EXPR, *openapi_parameters()]
+OPTION_NAMES = ("expr", *OPTIONS)
+
+# The query's fields: expr, values, and one per engine option with the option's default.
+_Fields = make_dataclass("_Fields", [("expr", str), ("values", dict, field(default_factory=dict)),
+                                     *((name, object, field(default=o.default)) for name, o in OPTIONS.items())],
+                         frozen=True)
 
 
-@dataclass(frozen=True)
-class GraphQuery:
-    """One state of the graph: the expression, the raw values of its variables, and how to show it."""
-
-    expr: str
-    values: dict[str, str] = field(default_factory=dict)
-    granularity: str = "fused"
-    exact: bool = False
-    labels: str = "all"
-    digits: int = 3
-    theme: str = "light"
-    step: int | Literal["end"] | None = None
-    callouts: bool = False
-    share: bool = False
-    upstream: str | None = None
+class GraphQuery(_Fields):
+    """One state of the graph: the expression, the raw values of its variables, and every option
+    (engine.options: granularity, exact, share, upstream, labels, digits, theme, rankdir, step, callouts)."""
 
     def __post_init__(self):
-        for name, allowed in (("granularity", GRANULARITIES), ("labels", LABELS), ("theme", THEMES)):
-            if getattr(self, name) not in allowed:
-                raise engine.ChainruleError(f"{name} must be one of: {', '.join(allowed)}")
-        if self.digits not in DIGITS:
-            raise engine.ChainruleError(f"digits must be a whole number from {DIGITS[0]} to {DIGITS[-1]}")
+        # an option given as a value (presets, the CLI) is checked as if it had come in a URL
+        read_options({name: _url_text(getattr(self, name)) for name in OPTIONS
+                      if getattr(self, name) != OPTIONS[name].default})
         if not self.expr.strip():
             raise engine.ChainruleError("the expression is empty: type one, e.g. (x + y)*z", 0)
 
@@ -88,34 +53,32 @@ class GraphQuery:
             if name in given:
                 raise engine.ChainruleError(f"{name} is given more than once")
             given[name] = raw
-        return cls(
-            expr=options.get("expr", ""), values=values,
-            granularity=options.get("granularity", "fused"), exact=_boolean(options, "exact"),
-            labels=options.get("labels", "all"), digits=_digits(options.get("digits", "3")),
-            theme=options.get("theme", "light"), step=_step(options.get("step")),
-            callouts=_boolean(options, "callouts"), share=_boolean(options, "share"),
-            upstream=options.get("upstream") or None)
+        return cls(expr=options.pop("expr", ""), values=values, **read_options(options))
+
+    @property
+    def options(self) -> dict:
+        return {name: getattr(self, name) for name in OPTIONS}
 
     def analyze(self):
         """Return the engine's analysis of this expression at these values."""
         return engine.analyze(self.expr, self.values, granularity=self.granularity, exact=self.exact,
                               share=self.share, upstream=self.upstream)
 
-    def view(self, analysis) -> View:
-        """Return the drawing options, with step=end (or past the end) resolved against the analysis' steps."""
-        count = len(analysis.steps) if self.step is not None else 0
-        # step=end, or a step past the end (a link made before the expression changed), is the last
-        step = count - 1 if self.step == "end" or (self.step or 0) >= count > 0 else self.step
-        return View(labels=self.labels, digits=self.digits, theme=self.theme, step=step,
-                    callouts=self.callouts).checked(count)
+    def lesson(self) -> Lesson:
+        """Return what a person reads about the analysis: names, formulas, steps."""
+        return Lesson(self.analyze())
+
+    def view(self, lesson: Lesson) -> View:
+        """Return the drawing options, with step=end (or past the end) resolved against the lesson's steps."""
+        return View.of(self.options, lesson)
 
     def params(self) -> list[tuple[str, str]]:
         """Return this state as readable query parameters: expr, the values, then options that differ from the defaults."""
         pairs = [("expr", self.expr), *self.values.items()]
         for option in fields(self):
             value = getattr(self, option.name)
-            if option.name in OPTION_NAMES[1:] and value != option.default:
-                pairs.append((option.name, str(value).lower() if isinstance(value, bool) else str(value)))
+            if option.name in OPTIONS and value != option.default:
+                pairs.append((option.name, _url_text(value)))
         return pairs
 
     def query_string(self) -> str:
@@ -123,27 +86,8 @@ class GraphQuery:
         return urlencode(self.params())
 
 
-def _boolean(options: dict[str, str], name: str) -> bool:
-    raw = options.get(name, "false").strip().lower()
-    if raw not in BOOLEANS:
-        raise engine.ChainruleError(f"{name} must be true or false")
-    return BOOLEANS[raw]
-
-
-def _digits(raw: str) -> int:
-    if not raw.strip().isdigit() or len(raw.strip()) > 2:
-        raise engine.ChainruleError(f"digits must be a whole number from {DIGITS[0]} to {DIGITS[-1]}")
-    return int(raw)
-
-
-def _step(raw: str | None) -> int | Literal["end"] | None:
-    if raw is None or raw == "":
-        return None
-    if raw == "end":
-        return "end"
-    if not raw.isdigit() or len(raw) > 6:
-        raise engine.ChainruleError("step must be a number from 0, or end")
-    return int(raw)
+def _url_text(value) -> str:
+    return str(value).lower() if isinstance(value, bool) else ("" if value is None else str(value))
 
 
 def graph_query(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> GraphQuery:

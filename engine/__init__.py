@@ -1,18 +1,21 @@
 """chainrule's engine: text in, a computational graph with every forward value and every
 upstream, local and downstream gradient out. Pure Python; no web imports.
 
->>> from engine import analyze
->>> analyze("(x+y)*z", {"x": "-2", "y": "5", "z": "-4"}).to_dict()["output"]["value"]
+>>> from engine import Lesson, analyze
+>>> Lesson(analyze("(x+y)*z", {"x": "-2", "y": "5", "z": "-4"})).to_dict()["output"]["value"]
 -12.0
 """
 from .analysis import Analysis, analyze
 from .errors import ChainruleError, LimitError, ParseError, ValueError_
 from .exact import MAX_EXACT_NODES
 from .graph import MAX_VARIABLES
+from .lesson import Lesson, Step
 from .ops import OP_LIST, OPS
 from .parse import MAX_CHARS, MAX_DEPTH, MAX_NAME_CHARS, MAX_NUMBER_CHARS, MAX_OPS
-from .render import MAX_DRAW_NODES, RENDER_TIMEOUT_S
-from .slides import DECK_BUDGET_S, MAX_SLIDE_STEPS
+from .options import OPTIONS, read_options
+from .render import MAX_DRAW_NODES
+from .slides import MAX_SLIDE_NODES, MAX_SLIDE_STEPS
+from .tools import MEDIA_TYPES, TOOL_CPU_S
 from .values import DEFAULT_VALUE, MAX_ARRAY_CHARS, MAX_ARRAY_ELEMENTS, MAX_VALUE_CHARS
 
 LIMITS = {
@@ -27,11 +30,11 @@ LIMITS = {
     "max_array_elements": MAX_ARRAY_ELEMENTS,
     "max_exact_nodes": MAX_EXACT_NODES,
     "max_draw_nodes": MAX_DRAW_NODES,
-    "render_timeout_s": RENDER_TIMEOUT_S,
-    "deck_budget_s": DECK_BUDGET_S,
+    "tool_cpu_s": TOOL_CPU_S,
     "max_slide_steps": MAX_SLIDE_STEPS,
+    "max_slide_nodes": MAX_SLIDE_NODES,
     "default_value": DEFAULT_VALUE,
 }
 
-__all__ = ["Analysis", "analyze", "ChainruleError", "LimitError", "ParseError", "ValueError_",
-           "LIMITS", "OPS", "OP_LIST"]
+__all__ = ["Analysis", "analyze", "Lesson", "Step", "ChainruleError", "LimitError", "ParseError",
+           "ValueError_", "LIMITS", "OPS", "OP_LIST", "OPTIONS", "read_options", "MEDIA_TYPES"]

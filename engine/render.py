@@ -1,89 +1,78 @@
-"""Analysis -> deterministic Graphviz DOT text; SVG, PNG and PDF through Graphviz.
+"""Lesson -> deterministic Graphviz DOT text; SVG through Graphviz, PNG and PDF from that SVG.
 
-Left to right like the lecture figures: variables on the left, the output on the right.
-Forward values and gradients have two colours, an Okabe-Ito pair that stays apart for
-colour-blind eyes (blue and vermillion in the light themes). Each edge can carry its
-chain rule: the local gradient's formula, then upstream × local = downstream.
+Left to right like the lecture figures (variables on the left, the output on the right), or top to
+bottom where that fits a 16:9 screen better (rankdir=auto). Forward values and gradients have two
+colours, an Okabe-Ito pair that stays apart for colour-blind eyes. Each edge can carry its chain rule:
+the local gradient's formula, then upstream × local = downstream.
 
-Edge labels cost Graphviz 5 to 7 times the layout on big graphs (FACTS.md), so labels
-thin out as graphs grow: full labels up to FULL_LABEL_EDGES edges, the downstream alone
-as an xlabel up to XLABEL_EDGES, none past that (nodes keep their numbers).
+A lecture step draws the whole graph with what it has not revealed yet in a marked ink, so that every
+step lays out the same; the marked text is then taken out of the SVG, and PNG and PDF are made from
+that SVG, so no image of a step holds a number the step has not shown, visible or not.
+
+Edge labels cost Graphviz 5 to 7 times the layout on big graphs (FACTS.md), so labels thin out as
+graphs grow: full labels up to FULL_LABEL_EDGES edges, the downstream alone as an xlabel up to
+XLABEL_EDGES, none past that (nodes keep their numbers).
 """
 from __future__ import annotations
 
 import html
+import json
 import re
-import shutil
-import subprocess
+import struct
+import zlib
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .analysis import Analysis
-from .errors import ChainruleError, LimitError
 from .autodiff import shape_text
+from .errors import ChainruleError, LimitError
 from .format import INLINE_ELEMENTS, fmt
+from .lesson import Lesson
 from .ops import OPS
+from .options import OPTIONS
+from .themes import THEMES, Theme
+from .tools import MEDIA_TYPES, run_tool
 
 FULL_LABEL_EDGES = 150
 XLABEL_EDGES = 400
 MAX_DRAW_NODES = 400     # Graphviz's layout grows past a second beyond this (measured)
-RENDER_TIMEOUT_S = 1.5   # a request's budget is 2 s; layout is what a big graph waits on
 # Past FULL_LABEL_EDGES, trade crossing minimisation for time: 659 nodes lay out in 0.7 s
 # with these instead of more than 15 s without (measured, Graphviz 2.43).
 FAST_LAYOUT = "nslimit=1, mclimit=0.05, splines=line, "
+FONT = "DejaVu Sans"
+FONT_FAMILY = "DejaVu Sans, Verdana, sans-serif"   # SVG text names a generic fallback
 
 PNG_DPI = 150
-PNG_MAX_INCHES = 40      # cairo's time grows with pixels: a 399-node chain took 20 s at full size
-HEATMAP_CELLS = 24      # a large array's heat map shows at most this many rows and columns
-LABELS = ("all", "values", "grads", "formulas", "none")
-FORMATS = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf",
-           "dot": "text/vnd.graphviz"}
-
-
-@dataclass(frozen=True)
-class Theme:
-    background: str
-    text: str
-    muted: str
-    value: str        # forward values
-    grad: str         # gradients
-    fill: str         # variables' boxes
-    gate: str         # gates' fill
-    edge: str
-    node_size: int
-    edge_size: int
-    pen: float
-
-
-THEMES = {
-    "light": Theme("#ffffff", "#1f2328", "#6e7781", "#0072B2", "#D55E00", "#eef3f8", "#ffffff",
-                   "#8c959f", 14, 11, 1.2),
-    "dark": Theme("#15171c", "#e6edf3", "#9aa4b2", "#56B4E9", "#E69F00", "#1f2a36", "#22262e",
-                  "#6e7781", 14, 11, 1.2),
-    "projector": Theme("#ffffff", "#000000", "#444444", "#005A9C", "#C04000", "#e8f0f8",
-                       "#ffffff", "#555555", 22, 17, 2.2),
-    "projector-dark": Theme("#000000", "#ffffff", "#c8ccd2", "#56B4E9", "#E69F00", "#10233a",
-                            "#111111", "#9aa4b2", 22, 17, 2.2),
-}
+PNG_MAX_PIXELS = 6000    # a side; rasterising time grows with pixels
+HEATMAP_CELLS = 24       # a large array's heat map shows at most this many rows and columns
+FORMATS = ("svg", "png", "pdf", "dot")
+SCREEN = 16 / 9          # rankdir=auto picks the direction that fills this shape better
+AUTO_NODES = 60          # rankdir=auto lays a graph out both ways up to this size
 
 
 @dataclass(frozen=True)
 class View:
-    """What to draw: which labels, how many digits, which theme, which lecture step."""
+    """What to draw: which labels, how many digits, which theme and direction, which lecture step.
+    Defaults are the options' (engine.options)."""
 
-    labels: str = "all"
-    digits: int = 3
-    theme: str = "light"
+    labels: str = OPTIONS["labels"].default
+    digits: int = OPTIONS["digits"].default
+    theme: str = OPTIONS["theme"].default
     step: int | None = None       # None: the whole pass; 0..n-1: a lecture step
-    callouts: bool = False        # name each gate's backward role
+    callouts: bool = OPTIONS["callouts"].default
+    rankdir: str = OPTIONS["rankdir"].default
+
+    @classmethod
+    def of(cls, options: dict, lesson: Lesson) -> "View":
+        """Returns the view that read options ask for, its step resolved against the lesson's steps."""
+        return cls(labels=options["labels"], digits=options["digits"], theme=options["theme"],
+                   step=lesson.step_index(options["step"]), callouts=options["callouts"],
+                   rankdir=options["rankdir"]).checked(len(lesson.steps))
 
     def checked(self, n_steps: int) -> "View":
         """Returns this view with its options validated, or raises ChainruleError."""
-        if self.labels not in LABELS:
-            raise ChainruleError(f"labels must be one of {', '.join(LABELS)}; not {self.labels!r}")
-        if self.theme not in THEMES:
-            raise ChainruleError(f"theme must be one of {', '.join(THEMES)}; not {self.theme!r}")
+        for name in ("labels", "theme", "rankdir"):
+            OPTIONS[name].read(getattr(self, name))
         if not 1 <= self.digits <= 12:
             raise ChainruleError(f"digits must be from 1 to 12, not {self.digits}")
         if self.step is not None and not 0 <= self.step < n_steps:
@@ -95,8 +84,8 @@ class View:
 class _Reveal:
     """What a lecture step has shown so far: which values, grads and edges."""
 
-    def __init__(self, analysis: Analysis, step: int | None):
-        g = analysis.graph
+    def __init__(self, lesson: Lesson, step: int | None):
+        g = lesson.graph
         self.everything = step is None
         self.value_shown = set(range(len(g.nodes)))
         self.fired: set[int] = set()
@@ -104,22 +93,20 @@ class _Reveal:
         if step is None:
             self.fired = set(range(len(g.nodes)))
             return
-        steps = analysis.steps
+        steps = lesson.steps
         self.value_shown = {i for i, n in enumerate(g.nodes) if n.is_leaf}
         for s in steps[1: step + 1]:
-            index = int(s["node"][1:])
-            (self.value_shown if s["kind"] == "forward" else self.fired).add(index)
-        if step > 0:
-            self.current_node, self.current_kind = int(steps[step]["node"][1:]), steps[step]["kind"]
+            (self.value_shown if s.kind == "forward" else self.fired).add(s.node)
+        self.current_node, self.current_kind = steps[step].node, steps[step].kind
         # the shares each node has received so far: one pass over the edges, not one per node
         self.shares: dict[int, list] = {}
         for e, edge in enumerate(g.edges):
             if edge.target in self.fired:
-                self.shares.setdefault(edge.source, []).append(analysis.numbers.downstream[e])
+                self.shares.setdefault(edge.source, []).append(lesson.numbers.downstream[e])
 
-    def grad(self, analysis: Analysis, index: int):
+    def grad(self, lesson: Lesson, index: int):
         """Returns the grad of a node as accumulated so far, or None before any share arrives."""
-        g, p = analysis.graph, analysis.numbers
+        g, p = lesson.graph, lesson.numbers
         if self.everything:
             return p.grads[index]
         if index == g.output:
@@ -128,69 +115,96 @@ class _Reveal:
         return sum(shares) if shares else None
 
 
-def to_dot(analysis: Analysis, view: View = View()) -> str:
-    """Returns the Graphviz DOT text of the analysis: the same input gives the same text."""
-    view = view.checked(len(analysis.steps))
-    g, p = analysis.graph, analysis.numbers
+def hidden_ink(colour: str) -> str:
+    """Returns the ink of what a step has not revealed: `colour` with its lowest bit flipped, so it
+    cannot be seen on that colour and marks the text to take out of the SVG."""
+    return colour[:-1] + format(int(colour[-1], 16) ^ 1, "x")
+
+
+def rankdir_of(lesson: Lesson, view: View, theme: Theme | None = None) -> str:
+    """Returns LR or TB: as asked, or for auto the direction in which Graphviz's layout of this graph
+    fills a 16:9 screen at the larger scale (both are laid out for graphs up to AUTO_NODES; larger
+    ones are drawn left to right)."""
+    if view.rankdir != "auto":
+        return view.rankdir
+    if len(lesson.graph.nodes) > AUTO_NODES:
+        return "LR"
+    key = ("rankdir", view.labels, view.digits, view.theme, view.callouts, theme)
+    if key not in lesson.memo:   # the same for every step: steps differ only in ink
+        lesson.memo[key] = _better_direction(lesson, view, theme)
+    return lesson.memo[key]
+
+
+def _better_direction(lesson: Lesson, view: View, theme: Theme | None) -> str:
+    scale = {}
+    for rankdir in ("LR", "TB"):
+        dot = to_dot(lesson, replace(view, rankdir=rankdir), theme)
+        width, height = _bounding_box(run_tool(["dot", "-Tjson0"], dot.encode()))
+        scale[rankdir] = min(SCREEN / width, 1 / height)
+    return "TB" if scale["TB"] > scale["LR"] * 1.05 else "LR"
+
+
+def _bounding_box(layout_json: bytes) -> tuple[float, float]:
+    x0, y0, x1, y1 = (float(v) for v in json.loads(layout_json)["bb"].split(","))
+    return max(x1 - x0, 1.0), max(y1 - y0, 1.0)
+
+
+def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None) -> str:
+    """Returns the Graphviz DOT text of the lesson's graph: the same input gives the same text.
+    `theme` overrides the view's (the TikZ export lays out with its own font sizes)."""
+    view = view.checked(len(lesson.steps))
+    g, p = lesson.graph, lesson.numbers
     if len(g.nodes) > MAX_DRAW_NODES:
         raise LimitError(f"this graph has {len(g.nodes)} nodes; drawings stop at {MAX_DRAW_NODES} "
                          "(the JSON API answers for larger ones)")
-    t = THEMES[view.theme]
-    reveal = _Reveal(analysis, view.step)
-    show_values = view.labels in ("all", "values", "grads")
-    show_grads = view.labels in ("all", "grads")
+    t = theme or THEMES[view.theme]
+    reveal = _Reveal(lesson, view.step)
+    show_values = view.labels in ("all", "values", "grads", "lecture")
+    show_grads = view.labels in ("all", "grads", "lecture")
     n_edges = len(g.edges)
     edge_labels = view.labels if n_edges <= FULL_LABEL_EDGES else (
         "grads" if n_edges <= XLABEL_EDGES and show_grads else "none")
-    font = "DejaVu Sans"
     lines = [
         "digraph chainrule {",
         f'  graph [{FAST_LAYOUT if n_edges > FULL_LABEL_EDGES else ""}'
-        f'rankdir=LR, bgcolor="{t.background}", pad=0.25, nodesep=0.35, ranksep=0.55,'
-        f' fontname="{font}", fontcolor="{t.text}", fontsize={t.edge_size}, labelloc=b,'
-        f' label=<{_legend(t, show_values, show_grads)}>];',
-        f'  node [fontname="{font}", fontsize={t.node_size}, color="{t.text}",'
+        f'rankdir={rankdir_of(lesson, view, theme)}, bgcolor="{t.background}", pad=0.25, nodesep=0.35, ranksep=0.55,'
+        f' fontname="{FONT}", fontcolor="{t.text}", fontsize={t.edge_size}, labelloc=b,'
+        f' label=<{_legend(t, show_values, show_grads, lesson.output_name)}>];',
+        f'  node [fontname="{FONT}", fontsize={t.node_size}, color="{t.text}",'
         f' fontcolor="{t.text}", penwidth={t.pen}, margin="0.08,0.04"];',
-        f'  edge [fontname="{font}", fontsize={t.edge_size}, color="{t.edge}",'
+        f'  edge [fontname="{FONT}", fontsize={t.edge_size}, color="{t.edge}",'
         f' fontcolor="{t.text}", penwidth={t.pen}, arrowsize=0.7];',
     ]
-    out_degree = [0] * len(g.nodes)
-    for edge in g.edges:
-        out_degree[edge.source] += 1
+    out_degree = lesson.out_degree
     for i, node in enumerate(g.nodes):
         rows = []
         is_current = i == reveal.current_node
         if node.op == "const":
             lines.append(f'  n{i} [id="n{i}", class="const", shape=plaintext, fontsize='
-                         f'{t.edge_size}, fontcolor="{t.muted}", label=<{_esc(node.text)}>];')
+                         f'{t.edge_size}, fontcolor="{t.muted}", label=<{_esc(lesson.name(i))}>];')
             continue
-        title = node.text if node.op == "var" else _symbol(node)
-        rows.append(f'<B>{_esc(title)}</B>' if node.op == "var"
-                    else f'<FONT POINT-SIZE="{t.node_size + 6}">{_esc(title)}</FONT>')
+        if node.op == "var":
+            rows.append(f'<B>{_esc(lesson.name(i))}</B>')
+        else:
+            rows.append(f'<FONT POINT-SIZE="{t.node_size + 6}">{_esc(OPS[node.op].symbol)}</FONT>'
+                        f'<FONT COLOR="{t.muted}">&#160;&#160;{_esc(lesson.name(i))}</FONT>')
         shape = np.shape(p.values[i])
         if shape:
             rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}">'
                         f'{shape_text(shape)}</FONT>')
-        # What a step has not revealed yet is drawn in the fill's own colour, so every
-        # step lays out the same and the nodes stay put as the lecture moves on.
         fill = t.fill if node.op == "var" else t.gate
+        hidden = hidden_ink(fill)
         if show_values:
             shown = i in reveal.value_shown
-            rows += _value_rows(p.values[i], view.digits, t.value if shown else fill, t,
-                                hidden=not shown)
+            rows += _value_rows(p.values[i], view.digits, t.value if shown else hidden, t)
         if show_grads:
-            grad = reveal.grad(analysis, i)
+            grad = reveal.grad(lesson, i)
             rows += _value_rows(p.grads[i] if grad is None else grad, view.digits,
-                                fill if grad is None else t.grad, t, prefix="∂ ",
-                                hidden=grad is None)
-        if view.labels in ("all", "formulas") and re.fullmatch(r"n\d+", analysis.name(i)):
-            # formulas call a long subexpression by its id: show the id on its gate
-            rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}">{_esc(analysis.name(i))}'
-                        '</FONT>')
+                                hidden if grad is None else t.grad, t, prefix="∂ ")
         if view.callouts and not node.is_leaf:
             firing = reveal.everything or is_current and reveal.current_kind == "backward"
-            rows.append(f'<FONT COLOR="{t.muted if firing else fill}" POINT-SIZE="{t.edge_size}">'
-                        f'<I>{_esc(_role(node.op))}</I></FONT>')
+            rows.append(f'<FONT COLOR="{t.muted if firing else hidden}" POINT-SIZE="{t.edge_size}">'
+                        f'<I>{_esc(OPS[node.op].role)}</I></FONT>')
         elif view.callouts and node.op == "var" and out_degree[i] > 1:
             rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}"><I>fan-out adds'
                         f'</I></FONT>')
@@ -210,9 +224,9 @@ def to_dot(analysis: Analysis, view: View = View()) -> str:
         current = edge.target == reveal.current_node
         if g.nodes[edge.source].op == "const":
             attrs.append('style=dashed')
-        elif edge_labels != "none":
-            label = _edge_label(analysis, e, edge_labels, view.digits, t,
-                                None if fired else t.background)
+        elif edge_labels not in ("none", "lecture"):  # lecture: the step's sentence carries the chain rule
+            label = _edge_label(lesson, e, edge_labels, view.digits, t,
+                                None if fired else hidden_ink(t.background))
             if label:
                 key = "label" if n_edges <= FULL_LABEL_EDGES else "xlabel"
                 attrs.append(f'{key}=<{label}>')
@@ -225,47 +239,78 @@ def to_dot(analysis: Analysis, view: View = View()) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(analysis: Analysis, view: View = View(), fmt_: str = "svg") -> bytes:
-    """Returns the graph as svg, png, pdf or dot bytes; Graphviz runs with a timeout."""
+def render(lesson: Lesson, view: View = View(), fmt_: str = "svg") -> bytes:
+    """Returns the graph as svg, png, pdf or dot bytes."""
     if fmt_ not in FORMATS:
         raise ChainruleError(f"format must be one of {', '.join(FORMATS)}; not {fmt_!r}")
-    return run_dot(to_dot(analysis, view), fmt_)
-
-
-def run_dot(dot_text: str, fmt_: str, timeout: float = RENDER_TIMEOUT_S) -> bytes:
-    """Returns Graphviz's output for `dot_text`; a layout past the timeout is refused."""
+    dot = to_dot(lesson, view)
     if fmt_ == "dot":
-        return dot_text.encode()
-    binary = shutil.which("dot")
-    if binary is None:
-        raise RuntimeError("Graphviz is not installed: apt-get install graphviz")
-    png = [f"-Gdpi={PNG_DPI}", f"-Gsize={PNG_MAX_INCHES},{PNG_MAX_INCHES}"]
-    args = [binary, f"-T{fmt_}"] + (png if fmt_ == "png" else [])
-    try:
-        done = subprocess.run(args, input=dot_text.encode(), capture_output=True,
-                              timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        raise LimitError(f"the graph took longer than {timeout:.2g} s to lay out; "
-                         "try a smaller expression or labels=none") from None
-    if done.returncode != 0:
-        raise RuntimeError(f"Graphviz failed: {done.stderr.decode(errors='replace')[:500]}")
-    return done.stdout
+        return dot.encode()
+    svg = svg_of(lesson, view, dot)
+    return svg if fmt_ == "svg" else convert(svg, fmt_)
 
 
-def step_views(analysis: Analysis, view: View) -> list[View]:
+def svg_of(lesson: Lesson, view: View, dot: str | None = None) -> bytes:
+    """Returns Graphviz's SVG of the view with what the step has not revealed taken out, and titles
+    (tooltips, what a screen reader says) in the lecture's names, not ids."""
+    dot = dot or to_dot(lesson, view)
+    svg = run_tool(["dot", "-Tsvg"], dot.encode()).decode()
+    t = THEMES[view.theme]
+    inks = "|".join(re.escape(hidden_ink(c)) for c in {t.fill, t.gate, t.background})
+    svg = re.sub(rf'<text[^>]*fill="(?:{inks})"[^>]*>[^<]*</text>\n?', "", svg)
+    svg = svg.replace('font-family="DejaVu Sans', f'font-family="{FONT_FAMILY}')
+    return re.sub(r"<title>([^<]*)</title>", lambda m: f"<title>{_esc(_title(lesson, m.group(1)))}</title>",
+                  svg).encode()
+
+
+def _title(lesson: Lesson, title: str) -> str:
+    """Returns a node's or edge's title in lecture names: n3 -> q₁, n0->n3 -> x → q₁."""
+    ids = re.findall(r"n(\d+)", html.unescape(title))
+    if not ids or len(ids) > 2:
+        return html.unescape(title)
+    return " → ".join(lesson.name(int(i)) for i in ids)
+
+
+def convert(svg: bytes, fmt_: str, width: int | None = None) -> bytes:
+    """Returns an SVG as PNG (at PNG_DPI, with its DPI recorded) or PDF, drawn by librsvg."""
+    if fmt_ == "pdf":
+        return run_tool(["rsvg-convert", "-f", "pdf"], svg)
+    if width is None:
+        points = re.search(rb'width="([\d.]+)pt" height="([\d.]+)pt"', svg[:2000])
+        w, h = (float(v) * PNG_DPI / 72 for v in points.groups()) if points else (800.0, 450.0)
+        shrink = min(1.0, PNG_MAX_PIXELS / max(w, h))
+        size = ["-w", str(round(w * shrink)), "-h", str(round(h * shrink))]
+    else:
+        size = ["-w", str(width)]
+    png = run_tool(["rsvg-convert", "-f", "png", *size], svg)
+    return with_dpi(png, PNG_DPI)
+
+
+def with_dpi(png: bytes, dpi: int) -> bytes:
+    """Returns the PNG with a pHYs chunk saying `dpi`, so slide tools insert it at a sensible size."""
+    if b"pHYs" in png[:200]:
+        return png
+    per_metre = round(dpi / 0.0254)
+    body = b"pHYs" + struct.pack(">IIB", per_metre, per_metre, 1)
+    chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body))
+    end_of_header = 8 + 8 + 13 + 4   # signature, IHDR length and type, IHDR data, CRC
+    return png[:end_of_header] + chunk + png[end_of_header:]
+
+
+def step_views(lesson: Lesson, view: View) -> list[View]:
     """Returns one view per lecture step, for slide exports."""
-    return [replace(view, step=s) for s in range(len(analysis.steps))]
+    return [replace(view, step=s) for s in range(len(lesson.steps))]
 
 
-def _edge_label(analysis: Analysis, e: int, labels: str, digits: int, t: Theme,
+def _edge_label(lesson: Lesson, e: int, labels: str, digits: int, t: Theme,
                 ink: str | None) -> str:
-    """Returns an edge's label; `ink` draws it all in one colour (the background: hidden)."""
-    p = analysis.numbers
+    """Returns an edge's label; `ink` draws it all in one colour (a step's hidden ink)."""
+    p = lesson.numbers
     t = replace(t, muted=ink, grad=ink) if ink else t
     rows = []
     if labels in ("all", "formulas"):
-        formula = analysis.local_formula(e)
-        local = formula if p.local[e] is None or np.ndim(p.local[e]) else fmt(p.local[e], digits)
+        formula = lesson.local_formula(e)
+        local = formula if p.local[e] is None or np.ndim(p.local[e]) else _num(p.local[e], digits)
         text = f"local {formula}" + ("" if formula == local else f" = {local}")
         text = text.replace("-", "−").replace("^T", "ᵀ")
         rows.append(f'<FONT COLOR="{t.muted}">{_esc(text)}</FONT>')
@@ -278,21 +323,17 @@ def _edge_label(analysis: Analysis, e: int, labels: str, digits: int, t: Theme,
         rows.append(f'<FONT COLOR="{t.grad}">↓ <B>{_num(p.downstream[e], digits)}</B></FONT>')
     elif labels == "grads":
         rows.append(f'<FONT COLOR="{t.grad}">{_num(p.downstream[e], digits)}</FONT>')
-    if ink:
-        rows = [_mask(r) for r in rows]
     return _table(rows) if rows else ""
 
 
-def _value_rows(value, digits: int, colour: str, t: Theme, prefix: str = "",
-                hidden: bool = False) -> list[str]:
-    """Returns a value's rows: a number; a small array row by row; a large one as a
-    heat map (blue negative, vermillion positive) under its range; all in `colour`
-    when hidden."""
+def _value_rows(value, digits: int, colour: str, t: Theme, prefix: str = "") -> list[str]:
+    """Returns a value's rows: a number; a small array row by row; a large one as a heat map
+    (blue negative, vermillion positive) under its range; a hidden one all in its ink."""
+    hidden = colour not in (t.value, t.grad)
     if np.ndim(value) == 0 or np.size(value) <= INLINE_ELEMENTS:
         lines = [value] if np.ndim(value) < 2 else list(value)
-        rows = [f'<FONT COLOR="{colour}">{prefix if k == 0 else ""}{_num(line, digits)}</FONT>'
+        return [f'<FONT COLOR="{colour}">{prefix if k == 0 else ""}{_num(line, digits)}</FONT>'
                 for k, line in enumerate(lines)]
-        return [_mask(r) for r in rows] if hidden else rows
     matrix = np.atleast_2d(value)[:HEATMAP_CELLS, :HEATMAP_CELLS]
     scale = float(np.nanmax(np.abs(matrix))) or 1.0
     cells = "".join(
@@ -300,8 +341,7 @@ def _value_rows(value, digits: int, colour: str, t: Theme, prefix: str = "",
                          f'BGCOLOR="{colour if hidden else _heat(x / scale, t)}">'
                          "</TD>" for x in row) + "</TR>" for row in matrix)
     heat = f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{cells}</TABLE>'
-    summary = f'<FONT COLOR="{colour}">{prefix}{_num(value, digits)}</FONT>'
-    return [_mask(summary) if hidden else summary, heat]
+    return [f'<FONT COLOR="{colour}">{prefix}{_num(value, digits)}</FONT>', heat]
 
 
 def _heat(x: float, t: Theme) -> str:
@@ -314,22 +354,16 @@ def _heat(x: float, t: Theme) -> str:
     return "#" + "".join(f"{c:02x}" for c in mix)
 
 
-def _legend(t: Theme, values: bool, grads: bool) -> str:
+def _legend(t: Theme, values: bool, grads: bool, output: str) -> str:
     parts = []
     if values:
         parts.append(f'<FONT COLOR="{t.value}">■ forward value</FONT>')
     if grads:
-        parts.append(f'<FONT COLOR="{t.grad}">■ gradient ∂L/∂·   (edges: upstream × local = '
-                     f'downstream)</FONT>')
-    return "   ".join(parts) or " "
-
-
-def _symbol(node) -> str:
-    return OPS[node.op].symbol
-
-
-def _role(op_name: str) -> str:
-    return OPS[op_name].role
+        parts.append(f'<FONT COLOR="{t.grad}">■ gradient ∂{_esc(output)}/∂·</FONT>')
+    legend = "   ".join(parts) or " "
+    if grads:
+        legend += f'<BR/><FONT COLOR="{t.muted}">edges: upstream × local = downstream</FONT>'
+    return legend
 
 
 def _table(rows: list[str]) -> str:
@@ -339,12 +373,6 @@ def _table(rows: list[str]) -> str:
 
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
-
-
-def _mask(label: str) -> str:
-    """Returns a label whose digits are all 0: the same width in DejaVu Sans (its digits
-    are tabular), so a hidden number keeps its place without being in the image."""
-    return re.sub(r">([^<]*)<", lambda m: ">" + re.sub(r"\d", "0", m.group(1)) + "<", label)
 
 
 def _num(value, digits: int) -> str:

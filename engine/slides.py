@@ -1,129 +1,229 @@
-"""Exports for slides: every lecture step as PNGs in a zip or as one multi-page PDF, and
-the graph as TikZ for Beamer, laid out by Graphviz so it matches the other images."""
+"""Exports for slides: every lecture step as a 16:9 slide (a PDF page each, a PNG each in a zip, or the
+frames of an animated GIF), each with its step number and sentence; and the graph as TikZ for Beamer.
+
+A deck is refused by its size (steps, nodes), counted before any drawing, never by how long the machine
+happened to take: every step is laid out by one Graphviz process (the steps differ only in ink, so
+they lay out alike), and each tool runs under a CPU-time limit of its own (engine.tools).
+"""
 from __future__ import annotations
 
+import html
 import io
 import json
-import time
+import re
+import tempfile
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
-
-from .analysis import Analysis
 from .errors import LimitError
 from .format import fmt
-from .render import RENDER_TIMEOUT_S, THEMES, View, run_dot, step_views, to_dot
+from .lesson import Lesson
+from .ops import OPS
+from .render import FONT_FAMILY, View, convert, step_views, svg_of, to_dot, with_dpi
+from .themes import THEMES
+from .tools import run_tool
 
-MAX_SLIDE_STEPS = 100   # a deck of more steps than this is no lecture; refuse it
-DECK_BUDGET_S = 1.5     # a whole deck, like any request, answers within the 2 s budget
-
-
-def _views(analysis: Analysis, view: View) -> list[View]:
-    views = step_views(analysis, view)
-    if len(views) > MAX_SLIDE_STEPS:
-        raise LimitError(f"this graph has {len(views)} steps; slide exports stop at "
-                         f"{MAX_SLIDE_STEPS}: export one step with step=N instead")
-    return views
-
-
-def _render_steps(analysis: Analysis, views: list[View], fmt_: str) -> list[bytes]:
-    """Returns every step drawn, two Graphviz runs at a time, within DECK_BUDGET_S."""
-    deadline = time.monotonic() + DECK_BUDGET_S
-
-    too_long = LimitError(f"drawing {len(views)} steps takes longer than {DECK_BUDGET_S:g} s: "
-                          "export one step with step=N, or a smaller graph")
-
-    def draw(step_view: View) -> bytes:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise too_long
-        try:
-            return run_dot(to_dot(analysis, step_view), fmt_, timeout=min(left, RENDER_TIMEOUT_S))
-        except LimitError:
-            if left < RENDER_TIMEOUT_S:  # the deck's budget ran out, not this step's
-                raise too_long from None
-            raise
-
-    with ThreadPoolExecutor(max_workers=2) as pool:  # Graphviz runs as its own process
-        return list(pool.map(draw, views))
+MAX_SLIDE_STEPS = 120   # a deck of more steps than this is no lecture
+MAX_SLIDE_NODES = 60    # nodes per drawing in a deck: 40-node lecture graphs fit with room to spare
+SLIDE_W, SLIDE_H = 1600, 900     # a 16:9 slide, in CSS pixels
+CAPTION_H = 150                  # the step number and sentence, under the graph
+GIF_WIDTH = 960
+GIF_FRAME_MS = 1800
 
 
-def steps_pdf(analysis: Analysis, view: View = View()) -> bytes:
-    """Returns one PDF with a page per lecture step, in order."""
-    writer = PdfWriter()
-    for pdf in _render_steps(analysis, _views(analysis, view), "pdf"):
-        for page in PdfReader(io.BytesIO(pdf)).pages:
-            writer.add_page(page)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+def _views(lesson: Lesson, view: View) -> list[View]:
+    steps, nodes = len(lesson.steps), len(lesson.graph.nodes)
+    if steps > MAX_SLIDE_STEPS or nodes > MAX_SLIDE_NODES:
+        raise LimitError(f"this graph has {nodes} nodes and {steps} steps; slide exports stop at "
+                         f"{MAX_SLIDE_NODES} nodes and {MAX_SLIDE_STEPS} steps: export one step with "
+                         "step=N instead")
+    return step_views(lesson, view)
 
 
-def steps_zip(analysis: Analysis, view: View = View()) -> bytes:
-    """Returns a zip of step-00.png, step-01.png, ... one per lecture step."""
-    views = _views(analysis, view)
-    width = max(2, len(str(len(views) - 1)))
+def step_slides(lesson: Lesson, view: View = View()) -> list[bytes]:
+    """Returns one 16:9 SVG slide per lecture step: the step's drawing, its number and its sentence."""
+    views = _views(lesson, view)
+    t = THEMES[view.theme]
+    drawings = [svg_of(lesson, v) for v in views]
+    slides = []
+    for v, drawing in zip(views, drawings):
+        step = lesson.steps[v.step]
+        caption = lesson.caption(step, view.digits)
+        slides.append(_slide(drawing, f"Step {v.step} of {len(views) - 1}", caption, t).encode())
+    return slides
+
+
+def _slide(drawing: bytes, heading: str, caption: str, t) -> str:
+    """Returns a 16:9 SVG page holding `drawing` (fitted, centred) above a heading and a caption."""
+    inner = drawing.decode()
+    inner = inner[inner.index("<svg"):]
+    inner = re.sub(r'<svg width="[^"]*" height="[^"]*"',
+                   f'<svg x="40" y="30" width="{SLIDE_W - 80}" height="{SLIDE_H - CAPTION_H - 40}" '
+                   'preserveAspectRatio="xMidYMid meet"', inner, count=1)
+    lines = _wrap(caption, 95)[:3]
+    text = "".join(f'<tspan x="{SLIDE_W / 2:g}" dy="{0 if k == 0 else 34}">{html.escape(line)}</tspan>'
+                   for k, line in enumerate(lines))
+    top = SLIDE_H - CAPTION_H + 20
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            f'width="{SLIDE_W}" height="{SLIDE_H}" viewBox="0 0 {SLIDE_W} {SLIDE_H}">'
+            f'<rect width="100%" height="100%" fill="{t.background}"/>{inner}'
+            f'<text x="{SLIDE_W / 2:g}" y="{top}" text-anchor="middle" font-family="{FONT_FAMILY}" '
+            f'font-size="26" font-weight="bold" fill="{t.muted}">{html.escape(heading)}</text>'
+            f'<text x="{SLIDE_W / 2:g}" y="{top + 40}" text-anchor="middle" font-family="{FONT_FAMILY}" '
+            f'font-size="28" fill="{t.text}">{text}</text></svg>')
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return lines + [line]
+
+
+def steps_pdf(lesson: Lesson, view: View = View()) -> bytes:
+    """Returns one PDF with a 16:9 page per lecture step, in order."""
+    slides = step_slides(lesson, view)
+    with tempfile.TemporaryDirectory() as folder:
+        names = []
+        for k, slide in enumerate(slides):
+            path = Path(folder) / f"{k:03d}.svg"
+            path.write_bytes(slide)
+            names.append(str(path))
+        return run_tool(["rsvg-convert", "-f", "pdf", *names], b"")
+
+
+def steps_zip(lesson: Lesson, view: View = View()) -> bytes:
+    """Returns a zip of step-00.png, step-01.png, ...: a 16:9 PNG per lecture step."""
+    slides = step_slides(lesson, view)
+    width = max(2, len(str(len(slides) - 1)))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:  # PNGs are compressed
-        for step_view, png in zip(views, _render_steps(analysis, views, "png")):
-            archive.writestr(f"step-{step_view.step:0{width}d}.png", png)
+        for k, slide in enumerate(slides):
+            archive.writestr(f"step-{k:0{width}d}.png", with_dpi(convert(slide, "png", SLIDE_W), 144))
     return out.getvalue()
 
 
-def to_tikz(analysis: Analysis, view: View = View()) -> str:
-    """Returns a standalone LaTeX document with the graph as a tikzpicture.
+def steps_gif(lesson: Lesson, view: View = View()) -> bytes:
+    """Returns an animated GIF of the steps (PowerPoint, Keynote and Google Slides play GIFs)."""
+    from PIL import Image
 
-    Positions come from Graphviz's layout of the same DOT, so the slide matches the SVG;
-    labels are the node's value and grad and each edge's upstream × local = downstream.
+    frames = [Image.open(io.BytesIO(convert(slide, "png", GIF_WIDTH))).convert("RGB")
+              for slide in step_slides(lesson, view)]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=GIF_FRAME_MS, loop=0,
+                   optimize=False)
+    return out.getvalue()
+
+
+# --- TikZ ----------------------------------------------------------------------------------------
+
+BEAMER_TEXTWIDTH_PT = 398     # \textwidth of a 16:9 Beamer frame (aspectratio=169)
+BEAMER_HEIGHT_PT = 210        # what a frame's body holds under a title
+TIKZ_NODE_PT, TIKZ_EDGE_PT = 9, 7
+
+
+def to_tikz(lesson: Lesson, view: View = View(), beamer: bool = False) -> str:
+    """Returns a standalone LaTeX document with the graph as a tikzpicture that fits a 16:9 Beamer
+    frame's \\textwidth with its text at 7 pt or more; with `beamer`, a Beamer document with one frame
+    whose overlays are the lecture's steps (\\only<k>).
+
+    Positions come from Graphviz's layout of the same graph drawn with the TikZ's own font sizes.
     """
-    layout = json.loads(run_dot(to_dot(analysis, view), "json"))
-    g, p = analysis.graph, analysis.numbers
     t = THEMES[view.theme]
+    small = t.__class__(**{**t.__dict__, "node_size": TIKZ_NODE_PT, "edge_size": TIKZ_EDGE_PT})
+    layouts = {}
+    for rankdir in ("LR", "TB"):
+        dot = to_dot(lesson, View(labels=view.labels, digits=view.digits, theme=view.theme,
+                                  rankdir=rankdir), theme=small)
+        layouts[rankdir] = json.loads(run_tool(["dot", "-Tjson"], dot.encode()))
+    fits = {r: min(1.0, BEAMER_TEXTWIDTH_PT / _size(l)[0], BEAMER_HEIGHT_PT / _size(l)[1])
+            for r, l in layouts.items()}
+    rankdir = view.rankdir if view.rankdir in layouts else max(fits, key=fits.get)
+    layout, scale = layouts[rankdir], fits[rankdir]
+    g, p = lesson.graph, lesson.numbers
     d = view.digits
-    scale = 1 / 72  # Graphviz points to inches
-    lines = [
-        r"\documentclass[tikz,border=4pt]{standalone}",
-        r"\usetikzlibrary{arrows.meta, shapes.geometric}",
-        rf"\definecolor{{value}}{{HTML}}{{{t.value[1:]}}}",
-        rf"\definecolor{{grad}}{{HTML}}{{{t.grad[1:]}}}",
-        r"\begin{document}",
-        r"\begin{tikzpicture}[x=1in, y=1in, >={Stealth}, every node/.style={font=\small},",
-        r"  var/.style={draw, rounded corners, align=center, fill=blue!4},",
-        r"  gate/.style={draw, ellipse, align=center}, const/.style={text=gray}]",
-    ]
+    out = lesson.latex_name(g.output)
+    steps = lesson.steps
+    forward_at = {s.node: s.index for s in steps if s.kind == "forward"}
+    backward_at = {s.node: s.index for s in steps if s.kind == "backward"}
+
+    def after(k: int | None, body: str) -> str:
+        return body if not beamer or k is None else rf"\onslide<{k + 1}->{{{body}}}"
+
+    lines = [rf"\begin{{tikzpicture}}[x={scale:.4f}pt, y={scale:.4f}pt, >={{Stealth}},",
+             rf"  every node/.style={{font=\fontsize{{{TIKZ_NODE_PT}}}{{{TIKZ_NODE_PT + 1}}}\selectfont}},",
+             r"  var/.style={draw, rounded corners, align=center, fill=blue!4},",
+             r"  gate/.style={draw, ellipse, align=center, inner sep=1pt}, const/.style={text=gray},",
+             rf"  lab/.style={{font=\fontsize{{{TIKZ_EDGE_PT}}}{{{TIKZ_EDGE_PT + 1}}}\selectfont, align=center, fill=white, inner sep=1pt}}]"]
     for obj in layout.get("objects", []):
         index = int(obj["name"][1:])
         node = g.nodes[index]
-        x, y = (float(v) * scale for v in obj["pos"].split(","))
+        x, y = (float(v) for v in obj["pos"].split(","))
+        name = lesson.latex_name(index)
         if node.op == "const":
-            lines.append(rf"\node[const] ({obj['name']}) at ({x:.3f},{y:.3f}) {{${node.latex}$}};")
+            lines.append(rf"\node[const] ({obj['name']}) at ({x:.1f},{y:.1f}) {{${name}$}};")
             continue
-        title = rf"${node.latex}$" if node.op == "var" else rf"$\mathbf{{{_tex_symbol(node)}}}$"
-        body = (rf"{title}\\ \textcolor{{value}}{{${_tex(p.values[index], d)}$}}\\ "
-                rf"\textcolor{{grad}}{{$\partial\, {_tex(p.grads[index], d)}$}}")
+        title = rf"${name}$" if node.op == "var" else rf"${_tex_symbol(node)}$\ \textcolor{{gray}}{{${name}$}}"
+        value = after(None if node.is_leaf else forward_at.get(index),
+                      rf"\textcolor{{value}}{{${_tex(p.values[index], d)}$}}")
+        grad = after(backward_at.get(index, min(backward_at.values(), default=0)) if not node.is_leaf
+                     else len(steps) - 1,
+                     rf"\textcolor{{grad}}{{$\partial {out}/\partial {name} = {_tex(p.grads[index], d)}$}}")
         style = "var" if node.op == "var" else "gate"
-        lines.append(rf"\node[{style}] ({obj['name']}) at ({x:.3f},{y:.3f}) {{{body}}};")
+        lines.append(rf"\node[{style}] ({obj['name']}) at ({x:.1f},{y:.1f}) {{{title}\\ {value}\\ {grad}}};")
     for e, edge in enumerate(g.edges):
         if g.nodes[edge.source].op == "const":
             lines.append(rf"\draw[->, dashed, gray] (n{edge.source}) -- (n{edge.target});")
             continue
-        label = (rf"\textcolor{{grad}}{{${_tex(p.upstream[e], d)} \times {_tex(p.local[e], d)}"
-                 rf" = {_tex(p.downstream[e], d)}$}}")
-        lines.append(rf"\draw[->] (n{edge.source}) -- node[above, sloped, font=\scriptsize] "
-                     rf"{{{label}}} (n{edge.target});")
-    lines += [r"\end{tikzpicture}", r"\end{document}", ""]
-    return "\n".join(lines)
+        local = lesson.local_formula(e, latex=True)
+        numbers = (rf"{_tex(p.upstream[e], d)} \times {_tex(p.local[e], d)} = {_tex(p.downstream[e], d)}"
+                   if p.local[e] is not None and not hasattr(p.upstream[e], "shape")
+                   else rf"\downarrow {_tex(p.downstream[e], d)}")
+        label = after(backward_at.get(edge.target),
+                      rf"$\textcolor{{gray}}{{{local}}}$\\ \textcolor{{grad}}{{${numbers}$}}")
+        lines.append(rf"\draw[->] (n{edge.source}) -- node[lab] {{{label}}} (n{edge.target});")
+    lines.append(r"\end{tikzpicture}")
+    legend = (rf"\textcolor{{value}}{{$\blacksquare$ forward value}}\quad \textcolor{{grad}}{{$\blacksquare$ "
+              rf"gradient $\partial {out}/\partial\cdot$; edges: local, then upstream $\times$ local "
+              r"$=$ downstream}")
+    colours = [rf"\definecolor{{value}}{{HTML}}{{{t.value[1:]}}}", rf"\definecolor{{grad}}{{HTML}}{{{t.grad[1:]}}}"]
+    packages = [r"\usepackage{tikz}", r"\usetikzlibrary{arrows.meta, shapes.geometric}", r"\usepackage{amssymb}"]
+    picture = "\n".join(lines)
+    if beamer:
+        return "\n".join([r"\documentclass[aspectratio=169]{beamer}", *packages, *colours,
+                          r"\setbeamertemplate{navigation symbols}{}", r"\begin{document}",
+                          rf"\begin{{frame}}{{${lesson.analysis.graph.nodes[g.output].latex}$}}",
+                          r"\centering", picture, "", r"\vfill{\tiny " + legend + "}",
+                          r"\end{frame}", r"\end{document}", ""])
+    return "\n".join([r"\documentclass[border=4pt]{standalone}", *packages, *colours, r"\begin{document}",
+                      r"\begin{tabular}{@{}c@{}}", picture, r"\\[2pt] {\tiny " + legend + "}",
+                      r"\end{tabular}", r"\end{document}", ""])
 
 
-_TEX_SYMBOLS = {"add": "+", "sub": "-", "mul": r"\times", "div": r"\div", "neg": "-",
-                "pow": r"\wedge", "sqrt": r"\surd", "sigmoid": r"\sigma", "abs": r"|\cdot|"}
+def _size(layout: dict) -> tuple[float, float]:
+    """Returns a Graphviz JSON layout's width and height in points."""
+    x0, y0, x1, y1 = (float(v) for v in layout["bb"].split(","))
+    return max(x1 - x0, 1.0), max(y1 - y0, 1.0)
+
+
+_TEX_CHARACTERS = {"×": r"\times ", "÷": r"\div ", "−": "-", "σ": r"\sigma ", "√": r"\surd ", "Σ": r"\Sigma ",
+                   "ᵀ": r"{}^{T}", "‖": r"\|", "·": r"\cdot ", "²": "^2", "^": r"\wedge ", "@": "@"}
 
 
 def _tex_symbol(node) -> str:
-    return _TEX_SYMBOLS.get(node.op, rf"\mathrm{{{node.op}}}")
+    """Returns the gate's symbol (the op record's, as the SVG shows it) in TeX: × as \\times, exp as \\mathrm{exp}."""
+    symbol = OPS[node.op].symbol
+    if symbol.isalpha() and len(symbol) > 1:
+        return rf"\mathrm{{{symbol}}}"
+    return "".join(_TEX_CHARACTERS.get(ch, ch) for ch in symbol).strip()
 
 
 def _tex(value, digits: int) -> str:
+    if value is None:
+        return r"\cdot"
     text = fmt(value, digits)
     return {"inf": r"\infty", "-inf": r"-\infty", "nan": r"\mathrm{nan}"}.get(text, text)

@@ -17,7 +17,7 @@ ERRORS = {400: {"description": "A malformed, unsafe or too large expression, or 
 @router.get("/api/graph", openapi_extra={"parameters": PARAMETERS}, responses=ERRORS)
 def graph(query: GraphQueryDep, cached: CachedDep) -> Response:
     """Return the computational graph: every node's value and grad, every edge's upstream, local and downstream."""
-    return cached("graph", query, lambda: JSONResponse(json_safe(query.analyze().to_dict(query.digits))))
+    return cached("graph", query, lambda: JSONResponse(json_safe(query.lesson().to_dict(query.digits))))
 
 
 @router.get("/api/view", openapi_extra={"parameters": PARAMETERS}, responses=ERRORS)
@@ -28,10 +28,10 @@ def view(query: GraphQueryDep, cached: CachedDep) -> Response:
 
 def view_of(query: GraphQuery) -> dict:
     """Return the body of /api/view for this query."""
-    analysis = query.analyze()
+    lesson = query.lesson()
     return {
-        "graph": json_safe(analysis.to_dict(query.digits)),
-        "svg": svg_element(render(analysis, query.view(analysis), "svg")),
+        "graph": json_safe(lesson.to_dict(query.digits)),
+        "svg": svg_element(render(lesson, query.view(lesson), "svg")),
         "query": query.query_string(),
     }
 

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 import engine
 from engine.render import render
+from engine.tools import MEDIA_TYPES
 
 from ..cache import CachedDep
 from ..config import Settings, get_settings
@@ -17,8 +18,6 @@ from .api import ERRORS
 
 router = APIRouter(tags=["images"])
 QR_STYLE = {"kind": "svg", "scale": 6, "border": 2, "xmldecl": False, "title": "chainrule link"}
-MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf",
-               "dot": "text/vnd.graphviz; charset=utf-8"}
 
 
 @router.get("/graph.{fmt}", openapi_extra={"parameters": PARAMETERS}, responses=ERRORS)
@@ -29,8 +28,8 @@ def graph_image(fmt: Literal["svg", "png", "pdf", "dot"], query: GraphQueryDep, 
 
 def drawing_of(query: GraphQuery, fmt: str) -> Response:
     """Return the response carrying the drawing of this query in this format."""
-    analysis = query.analyze()
-    return Response(render(analysis, query.view(analysis), fmt), media_type=MEDIA_TYPES[fmt],
+    lesson = query.lesson()
+    return Response(render(lesson, query.view(lesson), fmt), media_type=MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": f'inline; filename="chainrule.{fmt}"'})
 
 

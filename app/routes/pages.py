@@ -14,7 +14,9 @@ from ..cache import CachedDep
 from ..config import TEMPLATES_DIR, Settings, get_settings
 from ..encode import json_safe, svg_element
 from ..presets import DEFAULT, PRESETS
-from ..query import GRANULARITIES, LABELS, THEMES, DIGITS, GraphQuery
+from engine.options import OPTIONS, page_defaults
+
+from ..query import GraphQuery
 from .images import page_base
 
 router = APIRouter(include_in_schema=False)
@@ -31,9 +33,9 @@ def drawing(request: Request, settings: Settings) -> dict:
         if params:
             context["query"] = GraphQuery.from_params(params)
         query = context["query"]
-        analysis = query.analyze()
-        context["graph"] = json_safe(analysis.to_dict(query.digits))
-        context["svg"] = Markup(svg_element(render(analysis, query.view(analysis), "svg")))
+        lesson = query.lesson()
+        context["graph"] = json_safe(lesson.to_dict(query.digits))
+        context["svg"] = Markup(svg_element(render(lesson, query.view(lesson), "svg")))
     except engine.ChainruleError as error:
         context["error"] = {"detail": error.message, "offset": error.offset}
     return context
@@ -43,8 +45,8 @@ def drawing(request: Request, settings: Settings) -> dict:
 def index(request: Request, settings: SettingsDep) -> HTMLResponse:
     """Return the page: expression box, values, options, the graph and its chain-rule panel."""
     context = drawing(request, settings)
-    context.update(presets=PRESETS, choices={"granularity": GRANULARITIES, "labels": LABELS, "theme": THEMES,
-                                             "digits": DIGITS}, ops=list(ops()), limits=engine.LIMITS)
+    context.update(presets=PRESETS, choices={name: option.choices for name, option in OPTIONS.items()},
+                   digits=range(1, 13), defaults=page_defaults(), ops=list(ops()), limits=engine.LIMITS)
     return templates.TemplateResponse(request, "index.html", context)
 
 

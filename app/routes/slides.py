@@ -1,46 +1,46 @@
-"""Slide routes: every lecture step as one multi-page PDF or a zip of PNGs, and the graph as TikZ for Beamer."""
+"""Slide routes: every lecture step as 16:9 slides (a multi-page PDF, a zip of PNGs, an animated GIF), and the
+graph as TikZ for LaTeX or as a Beamer frame whose overlays are the steps."""
+
+from functools import partial
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from engine.slides import steps_pdf, steps_zip, to_tikz
+from engine.slides import steps_gif, steps_pdf, steps_zip, to_tikz
+from engine.tools import MEDIA_TYPES
 
-from ..query import PARAMETERS, GraphQuery, GraphQueryDep
+from ..query import PARAMETERS, GraphQueryDep
 from .api import ERRORS
 
 router = APIRouter(tags=["slides"])
 
-
-def attachment(name: str) -> dict[str, str]:
-    """Return the header that makes a browser save the answer as `name` instead of showing it."""
-    return {"Content-Disposition": f'attachment; filename="{name}"'}
-
-
-def whole_pass(query: GraphQuery):
-    """Return the analysis and a view of every step: a deck is all the steps, whatever step= says."""
-    analysis = query.analyze()
-    return analysis, query.view(analysis)
-
-
-@router.get("/slides.pdf", openapi_extra={"parameters": PARAMETERS}, responses=ERRORS)
-def slides_pdf(query: GraphQueryDep) -> Response:
-    """Return one PDF with a page per lecture step: the inputs, each gate forward, each gate backward."""
-    analysis, view = whole_pass(query)
-    return Response(steps_pdf(analysis, view), media_type="application/pdf",
-                    headers=attachment("chainrule-steps.pdf"))
+# path -> (what makes it from a lesson and a view, the file a browser saves it as, what it is)
+EXPORTS = {
+    "/slides.pdf": (steps_pdf, "chainrule-steps.pdf", "One PDF with a 16:9 page per lecture step, its number and sentence."),
+    "/slides.zip": (steps_zip, "chainrule-steps.zip", "A zip of step-00.png, step-01.png, ...: a 16:9 PNG per step."),
+    "/slides.gif": (steps_gif, "chainrule-steps.gif", "An animated GIF of the steps, for PowerPoint, Keynote or Google Slides."),
+    "/graph.tex": (to_tikz, "chainrule.tex", "The graph as a standalone LaTeX document holding one tikzpicture that "
+                                             "fits a 16:9 Beamer frame."),
+    "/slides.tex": (partial(to_tikz, beamer=True), "chainrule-steps.tex",
+                    "A Beamer document with one 16:9 frame whose overlays are the lecture's steps."),
+}
 
 
-@router.get("/slides.zip", openapi_extra={"parameters": PARAMETERS}, responses=ERRORS)
-def slides_zip(query: GraphQueryDep) -> Response:
-    """Return a zip of step-00.png, step-01.png, ...: one PNG per lecture step, for any slide tool."""
-    analysis, view = whole_pass(query)
-    return Response(steps_zip(analysis, view), media_type="application/zip",
-                    headers=attachment("chainrule-steps.zip"))
+def export(make, filename: str, query) -> Response:
+    """Return the export of the query's whole pass (a deck is all the steps, whatever step= says)."""
+    lesson = query.lesson()
+    data = make(lesson, query.view(lesson))
+    return Response(data.encode() if isinstance(data, str) else data, media_type=MEDIA_TYPES[filename.rsplit(".", 1)[1]],
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@router.get("/graph.tex", openapi_extra={"parameters": PARAMETERS}, responses=ERRORS)
-def graph_tex(query: GraphQueryDep) -> Response:
-    """Return the graph as a standalone LaTeX document holding one tikzpicture (Graphviz's layout), for Beamer."""
-    analysis, view = whole_pass(query)
-    return Response(to_tikz(analysis, view), media_type="application/x-tex; charset=utf-8",
-                    headers=attachment("chainrule.tex"))
+def _route(path: str, make, filename: str, doc: str):
+    def route(query: GraphQueryDep) -> Response:
+        return export(make, filename, query)
+    route.__doc__ = f"Return {doc[0].lower()}{doc[1:]}"
+    route.__name__ = "export_" + path.strip("/").replace(".", "_")
+    router.get(path, openapi_extra={"parameters": PARAMETERS}, responses=ERRORS)(route)
+
+
+for _path, (_make, _filename, _doc) in EXPORTS.items():
+    _route(_path, _make, _filename, _doc)

@@ -1,0 +1,146 @@
+"""Local gradients as a teacher writes them: 2x for d/dx x², −1/x² for 1/x, eˣ for exp, σ(1 − σ) for a
+sigmoid, ½ (tie) for max at a tie; typeset in LaTeX for the panel and plain on the edges.
+
+Each formula comes from the op record's own local rule (a sympy expression of our own, never of user
+text), with a literal number operand put in as a number so that sympy simplifies it (x^2: b·x^(b−1)
+becomes 2x). Formulas are printed once per (op, operand, literal numbers) with placeholders, then the
+operands' names are filled in.
+
+>>> edge_formula("pow", 0, (("x", None), ("2", "2")), False, "q", latex=False)
+'2x'
+>>> edge_formula("sigmoid", 0, (("s", None),), False, "f", latex=False)
+'σ(1 − σ)'
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
+
+from .ops import A, B, OPS, OUT
+
+_HOLD = (sp.Symbol("XXPHA", real=True), sp.Symbol("XXPHB", real=True))
+_HOLD_OUT = sp.Symbol("XXPHOUT", real=True)
+_CONSTANTS = {"pi": sp.pi, "E": sp.E, "e": sp.E}
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUPERSCRIPT_LETTERS = str.maketrans("abcdefghijklmnoprstuvwxyz", "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ")
+TIE_TEXT, TIE_LATEX = "½ (tie: split)", r"\tfrac{1}{2}\ (\text{tie: split})"
+
+
+class _Text(StrPrinter):
+    """Plain text: x² not x**2, √x, e^x, [x > y] for an indicator."""
+
+    def _print_Pow(self, expr, rational=False):
+        base, exponent = expr.args
+        atom = base.is_Atom
+        shown = self._print(base) if atom else f"({self._print(base)})"
+        if exponent == sp.S.Half:
+            return f"√{shown}"
+        if exponent == -sp.S.Half:
+            return f"1/√{shown}"
+        if exponent.is_Integer and 1 < exponent < 10:
+            return shown + str(exponent).translate(_SUPERSCRIPT)
+        return super()._print_Pow(expr, rational)
+
+    def _print_exp(self, expr):
+        arg = expr.args[0]
+        return f"e^{self._print(arg)}" if arg.is_Atom else f"e^({self._print(arg)})"
+
+    def _print_Heaviside(self, expr):
+        return f"[{_comparison(self, expr.args[0])}]"
+
+    def _print_Piecewise(self, expr):
+        return self._print(expr.args[-1].expr)
+
+
+class _Latex(LatexPrinter):
+    def _print_Heaviside(self, expr, exp=None):
+        return rf"\mathbb{{1}}[{_comparison(self, expr.args[0])}]"
+
+    def _print_Piecewise(self, expr):
+        return self._print(expr.args[-1].expr)
+
+
+def _comparison(printer, arg) -> str:
+    """Returns `p > q` for the argument `p - q` of an indicator, `p > 0` otherwise."""
+    if isinstance(arg, sp.Add) and len(arg.args) == 2:
+        negative = [t for t in arg.args if t.could_extract_minus_sign()]
+        if len(negative) == 1:
+            positive = [t for t in arg.args if t is not negative[0]][0]
+            return f"{printer._print(positive)} > {printer._print(-negative[0])}"
+    return f"{printer._print(arg)} > 0"
+
+
+def edge_formula(op_name: str, operand: int, operands: tuple, tie: bool, out_name: str,
+                 latex: bool, diagonal: bool = False) -> str:
+    """Returns d out / d operand of one gate, with the operands' names put in.
+
+    `operands` holds (name, literal) per input, literal being the number's text for a literal number
+    (put into the formula as a number), else None; `tie` says a max/min's inputs are equal;
+    `diagonal` wraps an elementwise op's formula on arrays as diag(...).
+    """
+    literals = tuple(literal for _, literal in operands)
+    template = _template(op_name, operand, literals, tie, latex)
+    names = [name for name, _ in operands]
+    op = OPS[op_name]
+    if op.elementwise:
+        for hold, name in zip(_HOLD, names):
+            template = template.replace(hold.name, name)
+        template = template.replace(_HOLD_OUT.name, _out_symbol(op, latex) or out_name)
+        if not latex:
+            template = _teacher_text(template)
+        if diagonal:
+            return rf"\operatorname{{diag}}\left({template}\right)" if latex else f"diag({template})"
+        return template
+    for mark, name in zip(("§a§", "§b§"), names):
+        template = template.replace(mark, name)
+    return template
+
+
+@lru_cache(maxsize=1024)
+def _template(op_name: str, operand: int, literals: tuple, tie: bool, latex: bool) -> str:
+    """Returns the formula with placeholders for names; cached, since sympy prints slowly."""
+    op = OPS[op_name]
+    if not op.elementwise:
+        return (op.local_latex if latex else op.local_text)[operand]
+    if tie:
+        return TIE_LATEX if latex else TIE_TEXT
+    stand_in = {s: _number(literal) if literal is not None else hold
+                for s, hold, literal in zip((A, B), _HOLD, literals)}
+    own_function = op.expr.args and op.expr.args[0] == A   # exp(a), tanh(a), a^b, √a: written out
+    stand_in[OUT] = op.expr.xreplace(stand_in) if own_function else _HOLD_OUT
+    expr = op.locals[operand].xreplace(stand_in)
+    if isinstance(expr, sp.Piecewise):   # pow's conventions at 0; the formula is the rule itself
+        expr = expr.args[-1].expr
+    if latex:
+        return _Latex().doprint(expr)
+    return _Text().doprint(expr)
+
+
+def _number(literal: str) -> sp.Expr:
+    """Returns a literal as sympy: integers exactly (so that 2·x^(2−1) becomes 2x), decimals as typed."""
+    if literal in _CONSTANTS:
+        return _CONSTANTS[literal]
+    if re.fullmatch(r"\d+", literal):
+        return sp.Integer(literal)
+    return sp.Symbol(literal)  # 1.1 stays 1.1, not 11/10 or 1.10000000000000
+
+
+def _out_symbol(op, latex: bool) -> str | None:
+    """Returns the symbol a gate's own output is written as in its local (σ), or None for its name."""
+    if op.latex and op.latex.startswith("\\") and r"\left(" in op.latex:
+        symbol = op.latex.split(r"\left(")[0]
+        return symbol if latex else op.symbol
+    return None
+
+
+def _teacher_text(text: str) -> str:
+    """Returns sympy's text with a number juxtaposed to a name (2x), · between factors, true minus signs."""
+    text = re.sub(r"(?<![\w.])(\d+)\*(?=[A-Za-zα-ωσ][₀-₉0-9]*(?!\w))", r"\1", text)   # 2*x -> 2x
+    text = re.sub(r"(?<=[\w)σ])\*\(", "(", text)                  # σ*(1 - σ) -> σ(1 - σ)
+    text = text.replace("*", "·")
+    text = re.sub(r"e\^([a-z])(?!\w)", lambda m: "e" + m.group(1).translate(_SUPERSCRIPT_LETTERS), text)
+    return text.replace("-", "−")

@@ -1,0 +1,276 @@
+"""Lesson: what a person reads about an analysis — names, local formulas, steps and their captions, and
+the JSON of API.md. It reads the numbers (engine.analysis) and nothing reads back up from it: rendering
+and the web layer read the lesson.
+
+Names follow the lecture: variables by their own names, intermediates as the person named them
+(`q = x + y; f = q*z`), else q (or q₁, q₂, ... in the order they are computed) and the output f.
+
+>>> from engine.analysis import analyze
+>>> lesson = Lesson(analyze("(x+y)*z", {"x": "-2", "y": "5", "z": "-4"}))
+>>> [lesson.name(i) for i in range(len(lesson.graph.nodes))]
+['x', 'y', 'q', 'z', 'f']
+>>> lesson.local_formula(2)        # df/dq
+'z'
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from .analysis import Analysis
+from .exact import exact_text
+from .format import fmt
+from .formulas import edge_formula
+from .graph import Node
+from .ops import OPS
+
+TEXT_CHARS = 120          # a node's text in the JSON is cut here (the whole is in "expr")
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+OUTPUT_NAMES = ("f", "L", "out")   # the first one not taken names the output
+INTERMEDIATE = "q"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One lecture step: the inputs (kind "inputs"), one gate forward, or one gate backward.
+
+    `node` and `edges` are indices into the graph; ids such as n3/e5 are written only in JSON and SVG.
+    A forward step reveals its gate's value; a backward step reveals the gradient its gate receives
+    and what it sends down each of its input edges.
+    """
+
+    index: int
+    kind: str
+    node: int | None = None
+    edges: tuple[int, ...] = ()
+
+
+class Lesson:
+    """The lecture's reading of one analysis: computed once, asked by the drawing, the JSON and the steps."""
+
+    def __init__(self, analysis: Analysis):
+        self.analysis = analysis
+        self.graph = analysis.graph
+        self.numbers = analysis.numbers
+        self.memo: dict = {}     # what drawings of this lesson work out once (engine.render)
+
+    # --- names -----------------------------------------------------------------------------------
+
+    @cached_property
+    def _names(self) -> list[tuple[str, str]]:
+        """Returns (text, LaTeX) names per node."""
+        g = self.graph
+        taken = set(g.variables) | {getattr(n, "name", "") for n in g.nodes}
+        names: list[tuple[str, str] | None] = [None] * len(g.nodes)
+        for i, node in enumerate(g.nodes):
+            given = getattr(node, "name", "")
+            if node.is_leaf:
+                names[i] = (node.text, node.latex)
+            elif given:
+                names[i] = (given, _latex_name(given))
+        if names[g.output] is None:
+            out = next((n for n in OUTPUT_NAMES if n not in taken), "out")
+            taken.add(out)
+            names[g.output] = (out, _latex_name(out))
+        unnamed = [i for i, n in enumerate(names) if n is None]
+        if len(unnamed) == 1 and INTERMEDIATE not in taken:
+            names[unnamed[0]] = (INTERMEDIATE, INTERMEDIATE)
+        else:
+            k = 0
+            for i in unnamed:
+                k += 1
+                while f"{INTERMEDIATE}{k}" in taken:
+                    k += 1
+                names[i] = (f"{INTERMEDIATE}{str(k).translate(_SUBSCRIPT)}", f"{INTERMEDIATE}_{{{k}}}")
+        return names
+
+    def name(self, index: int) -> str:
+        """Returns what the lecture calls node `index`: x, q₃, f."""
+        return self._names[index][0]
+
+    def latex_name(self, index: int) -> str:
+        return self._names[index][1]
+
+    @property
+    def output_name(self) -> str:
+        return self.name(self.graph.output)
+
+    # --- formulas --------------------------------------------------------------------------------
+
+    def local_formula(self, edge_index: int, latex: bool = False) -> str:
+        """Returns d target / d source for one edge, simplified, in its gate's own input names:
+        2x for x², σ(1 − σ) for a sigmoid, ½ (tie) for max at a tie."""
+        g, p = self.graph, self.numbers
+        edge = g.edges[edge_index]
+        target = g.nodes[edge.target]
+        operands = [self._operand(i, latex) for i in target.inputs]
+        values = [p.values[i] for i in target.inputs]
+        diagonal = OPS[target.op].elementwise and np.ndim(p.values[edge.target]) > 0
+        return edge_formula(target.op, edge.operand, tuple(operands), _tie(target.op, values),
+                            self.name(edge.target) if not latex else self.latex_name(edge.target),
+                            latex, diagonal)
+
+    def _operand(self, index: int, latex: bool) -> tuple[str, str | None]:
+        """Returns (name, exact constant or None): a literal number is put into the formula as a number."""
+        node = self.graph.nodes[index]
+        name = self.latex_name(index) if latex else self.name(index)
+        return name, (node.exact if node.op == "const" else None)
+
+    def chain_text(self, e: int, digits: int = 3) -> str:
+        """Returns one edge's chain rule in numbers: "−4 × 1 = −4", or for an array op
+        "Wᵀ· applied to [..] = [..]"."""
+        p = self.numbers
+        if p.local[e] is None:
+            return (f"{self.local_formula(e).replace('^T', 'ᵀ')} applied to {_num(p.upstream[e], digits)} "
+                    f"= {_num(p.downstream[e], digits)}")
+        return f"{_num(p.upstream[e], digits)} × {_num(p.local[e], digits)} = {_num(p.downstream[e], digits)}"
+
+    # --- steps -----------------------------------------------------------------------------------
+
+    @cached_property
+    def steps(self) -> tuple[Step, ...]:
+        """Returns the lecture's steps: the inputs, each gate forward, each gate backward."""
+        g = self.graph
+        gates = [i for i, node in enumerate(g.nodes) if not node.is_leaf]
+        steps = [Step(0, "inputs")]
+        for kind, order in (("forward", gates), ("backward", reversed(gates))):
+            for i in order:
+                steps.append(Step(len(steps), kind, i, tuple(g.in_edges[i])))
+        return tuple(steps)
+
+    def step_index(self, step: int | str | None) -> int | None:
+        """Returns a step as asked (a number, "end", or None for the whole pass) as an index: "end" and
+        a step past the end (a link made before the expression changed) are the last step."""
+        if step is None:
+            return None
+        last = len(self.steps) - 1
+        return last if step == "end" or step > last else step
+
+    def caption(self, step: Step, digits: int = 3) -> str:
+        """Returns the step's sentence, in lecture names and the drawing's digits."""
+        g, p = self.graph, self.numbers
+        if step.kind == "inputs":
+            inputs = ", ".join(f"{name} = {_num(p.values[i], digits)}" for name, i in g.variables.items())
+            return f"Inputs: {inputs}" if inputs else "Inputs: constants only"
+        i = step.node
+        if step.kind == "forward":
+            return f"{self.name(i)} = {_num(p.values[i], digits)}"
+        sends = "; ".join(f"to {self.name(g.edges[e].source)}: {self.chain_text(e, digits)}" for e in step.edges)
+        return (f"{OPS[g.nodes[i].op].symbol} gate {self.name(i)} gets upstream "
+                f"∂{self.output_name}/∂{self.name(i)} = {_num(p.grads[i], digits)}; {sends}")
+
+    # --- JSON ------------------------------------------------------------------------------------
+
+    def to_dict(self, digits: int = 3) -> dict:
+        """Returns the JSON-ready dict of API.md; non-finite numbers stay floats; the steps' sentences
+        give numbers to `digits` significant digits, as the drawing does."""
+        a, g, p = self.analysis, self.graph, self.numbers
+        out = g.output
+        out_degree = self.out_degree
+        nodes = []
+        for i, node in enumerate(g.nodes):
+            long = len(node.text) > TEXT_CHARS  # a whole subexpression per node would be O(n²)
+            item = {"id": g.id(i), "op": node.op, "label": _label(node), "name": self.name(i),
+                    "name_latex": self.latex_name(i),
+                    "text": node.text[:TEXT_CHARS - 1] + "…" if long else node.text,
+                    "latex": None if long else node.latex,
+                    "value": _plain(p.values[i]), "grad": _plain(p.grads[i]),
+                    "shape": list(np.shape(p.values[i])),
+                    "nonfinite": not (_finite(p.values[i]) and _finite(p.grads[i])),
+                    "produced_nonfinite": self._produced_nonfinite(i)}
+            if node.op in OPS:
+                item["role"] = OPS[node.op].role
+            item["fan_out"] = out_degree[i]
+            if out_degree[i] > 1:
+                item["fan_out_role"] = "fan-out adds: the shares coming back are summed"
+            if a.exact_values is not None:
+                item["exact"] = exact_text(a.exact_values[i])
+                note = (getattr(a, "exact_notes", None) or {}).get(i)
+                if note:
+                    item["exact_note"] = note
+            nodes.append(item)
+        edges = []
+        for e, edge in enumerate(g.edges):
+            target = g.nodes[edge.target]
+            edges.append({"id": f"e{e}", "source": g.id(edge.source), "target": g.id(edge.target),
+                          "operand": edge.operand, "upstream": _plain(p.upstream[e]),
+                          "local": _plain(p.local[e]), "downstream": _plain(p.downstream[e]),
+                          "local_formula": self.local_formula(e),
+                          "local_latex": self.local_formula(e, latex=True),
+                          "role": OPS[target.op].role})
+        return {
+            "expr": a.expr,
+            "latex": g.nodes[out].latex,
+            "granularity": a.granularity,
+            "exact": a.exact,
+            "output": {"id": g.id(out), "value": _plain(p.values[out]), "name": self.output_name,
+                       "name_latex": self.latex_name(out)},
+            "variables": {name: {"value": _plain(p.values[i]), "grad": _plain(p.grads[i]),
+                                 "shape": list(np.shape(p.values[i]))}
+                          for name, i in g.variables.items()},
+            "upstream": _plain(a.seed),
+            "nodes": nodes,
+            "edges": edges,
+            "gradcheck": a.gradcheck,
+            "steps": [self.step_dict(s, digits) for s in self.steps],
+        }
+
+    def step_dict(self, step: Step, digits: int = 3) -> dict:
+        item = {"index": step.index, "kind": step.kind,
+                "node": None if step.node is None else self.graph.id(step.node),
+                "edges": [f"e{e}" for e in step.edges], "text": self.caption(step, digits)}
+        if step.kind == "backward":
+            item["role"] = OPS[self.graph.nodes[step.node].op].role
+        return item
+
+    @cached_property
+    def out_degree(self) -> list[int]:
+        degree = [0] * len(self.graph.nodes)
+        for edge in self.graph.edges:
+            degree[edge.source] += 1
+        return degree
+
+    def _produced_nonfinite(self, i: int) -> bool:
+        """True where this node made the first non-finite value from finite inputs."""
+        node, values = self.graph.nodes[i], self.numbers.values
+        return (not node.is_leaf and not _finite(values[i])
+                and all(_finite(values[j]) for j in node.inputs))
+
+
+def _tie(op: str, values: list) -> bool:
+    """True where a max or min gate's two scalar inputs are equal: the gradient is split."""
+    return (op in ("max", "min") and len(values) == 2 and np.ndim(values[0]) == 0 and np.ndim(values[1]) == 0
+            and values[0] == values[1])
+
+
+def _latex_name(name: str) -> str:
+    """Returns q₃ as q_{3}, w0 as w_{0}; longer names as \\mathrm{...}."""
+    plain = name.translate(str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789"))
+    m = re.fullmatch(r"([A-Za-z])_?(\d+)", plain)
+    if m:
+        return f"{m.group(1)}_{{{m.group(2)}}}"
+    escaped = plain.replace("_", r"\_")
+    return escaped if len(plain) == 1 else rf"\mathrm{{{escaped}}}"
+
+
+def _label(node: Node) -> str:
+    return node.text if node.is_leaf else OPS[node.op].symbol
+
+
+def _num(x, digits: int) -> str:
+    return fmt(x, digits).replace("-", "−")
+
+
+def _plain(x):
+    """Returns a float, or nested lists of floats for an array (None stays None)."""
+    if x is None:
+        return None
+    # + 0.0 turns -0.0 (relu's blocked gradient) into 0.0
+    return (x + 0.0).tolist() if isinstance(x, np.ndarray) and x.ndim else float(x) + 0.0
+
+
+def _finite(x) -> bool:
+    return bool(np.all(np.isfinite(x)))
