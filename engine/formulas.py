@@ -14,6 +14,7 @@ operands' names are filled in.
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from functools import lru_cache
 
 import sympy as sp
@@ -35,15 +36,32 @@ class _Text(StrPrinter):
 
     def _print_Pow(self, expr, rational=False):
         base, exponent = expr.args
-        atom = base.is_Atom
-        shown = self._print(base) if atom else f"({self._print(base)})"
+        shown = self._print(base) if base.is_Atom or base.is_Function else f"({self._print(base)})"
         if exponent == sp.S.Half:
             return f"√{shown}"
         if exponent == -sp.S.Half:
             return f"1/√{shown}"
+        if exponent.is_negative:
+            return f"1/{self._print(sp.Pow(base, -exponent))}"
         if exponent.is_Integer and 1 < exponent < 10:
-            return shown + str(exponent).translate(_SUPERSCRIPT)
-        return super()._print_Pow(expr, rational)
+            power = str(exponent).translate(_SUPERSCRIPT)
+            if base.is_Function:   # tan²(x), as a teacher writes it
+                return f"{self._print(base.func)}{power}({', '.join(map(self._print, base.args))})"
+            return shown + power
+        exponent_text = self._print(exponent)
+        return f"{shown}^{exponent_text if exponent.is_Atom else '(' + exponent_text + ')'}"
+
+    def _print_Mul(self, expr):
+        factors = expr.as_ordered_factors()
+        if expr.could_extract_minus_sign() or any(f.is_Pow and f.exp.is_negative for f in factors):
+            return super()._print_Mul(expr)
+        # numbers and names first: y·x^(y − 1), not x^(y − 1)·y
+        factors.sort(key=lambda f: 0 if f.is_Number else 1 if f.is_Symbol else 2)
+        return "*".join(self._print(f) if f.is_Atom or f.is_Function or f.is_Pow
+                        else f"({self._print(f)})" for f in factors)
+
+    def _print_Rational(self, expr):
+        return _decimal(expr) or super()._print_Rational(expr)
 
     def _print_exp(self, expr):
         arg = expr.args[0]
@@ -57,11 +75,25 @@ class _Text(StrPrinter):
 
 
 class _Latex(LatexPrinter):
+    def _print_Rational(self, expr):
+        return _decimal(expr) or super()._print_Rational(expr)
+
     def _print_Heaviside(self, expr, exp=None):
         return rf"\mathbb{{1}}[{_comparison(self, expr.args[0])}]"
 
     def _print_Piecewise(self, expr):
         return self._print(expr.args[-1].expr)
+
+
+def _decimal(number: sp.Rational) -> str | None:
+    """Returns 11/10 as 1.1 (a number typed as a decimal stays one); None unless the denominator is a power of 10."""
+    q = int(number.q)
+    digits = len(str(q)) - 1
+    if q == 1 or q != 10 ** digits or digits > 12:
+        return None
+    p = abs(int(number.p))
+    text = f"{p // q}.{p % q:0{digits}d}".rstrip("0")
+    return ("-" if number < 0 else "") + text
 
 
 def _comparison(printer, arg) -> str:
@@ -126,7 +158,8 @@ def _number(literal: str) -> sp.Expr:
         return _CONSTANTS[literal]
     if re.fullmatch(r"\d+", literal):
         return sp.Integer(literal)
-    return sp.Symbol(literal)  # 1.1 stays 1.1, not 11/10 or 1.10000000000000
+    # exactly as typed, so that x^0.5 simplifies like √x; printed back as 0.5 (_decimal)
+    return sp.Rational(Fraction(literal))
 
 
 def _out_symbol(op, latex: bool) -> str | None:
@@ -142,5 +175,5 @@ def _teacher_text(text: str) -> str:
     text = re.sub(r"(?<![\w.])(\d+)\*(?=[A-Za-zα-ωσ][₀-₉0-9]*(?!\w))", r"\1", text)   # 2*x -> 2x
     text = re.sub(r"(?<=[\w)σ])\*\(", "(", text)                  # σ*(1 - σ) -> σ(1 - σ)
     text = text.replace("*", "·")
-    text = re.sub(r"e\^([a-z])(?!\w)", lambda m: "e" + m.group(1).translate(_SUPERSCRIPT_LETTERS), text)
+    text = re.sub(r"e\^([a-pr-z])(?!\w)", lambda m: "e" + m.group(1).translate(_SUPERSCRIPT_LETTERS), text)
     return text.replace("-", "−")

@@ -121,7 +121,7 @@ def hidden_ink(colour: str) -> str:
     return colour[:-1] + format(int(colour[-1], 16) ^ 1, "x")
 
 
-def rankdir_of(lesson: Lesson, view: View, theme: Theme | None = None) -> str:
+def rankdir_of(lesson: Lesson, view: View, theme: Theme | None = None, full_grads: bool = False) -> str:
     """Returns LR or TB: as asked, or for auto the direction in which Graphviz's layout of this graph
     fills a 16:9 screen at the larger scale (both are laid out for graphs up to AUTO_NODES; larger
     ones are drawn left to right)."""
@@ -129,16 +129,16 @@ def rankdir_of(lesson: Lesson, view: View, theme: Theme | None = None) -> str:
         return view.rankdir
     if len(lesson.graph.nodes) > AUTO_NODES:
         return "LR"
-    key = ("rankdir", view.labels, view.digits, view.theme, view.callouts, theme)
+    key = ("rankdir", view.labels, view.digits, view.theme, view.callouts, theme, full_grads)
     if key not in lesson.memo:   # the same for every step: steps differ only in ink
-        lesson.memo[key] = _better_direction(lesson, view, theme)
+        lesson.memo[key] = _better_direction(lesson, view, theme, full_grads)
     return lesson.memo[key]
 
 
-def _better_direction(lesson: Lesson, view: View, theme: Theme | None) -> str:
+def _better_direction(lesson: Lesson, view: View, theme: Theme | None, full_grads: bool) -> str:
     scale = {}
     for rankdir in ("LR", "TB"):
-        dot = to_dot(lesson, replace(view, rankdir=rankdir), theme)
+        dot = to_dot(lesson, replace(view, rankdir=rankdir), theme, full_grads)
         width, height = _bounding_box(run_tool(["dot", "-Tjson0"], dot.encode()))
         scale[rankdir] = min(SCREEN / width, 1 / height)
     return "TB" if scale["TB"] > scale["LR"] * 1.05 else "LR"
@@ -149,9 +149,10 @@ def _bounding_box(layout_json: bytes) -> tuple[float, float]:
     return max(x1 - x0, 1.0), max(y1 - y0, 1.0)
 
 
-def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None) -> str:
+def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None, full_grads: bool = False) -> str:
     """Returns the Graphviz DOT text of the lesson's graph: the same input gives the same text.
-    `theme` overrides the view's (the TikZ export lays out with its own font sizes)."""
+    `theme` overrides the view's and `full_grads` writes ∂f/∂x = g for ∂ g: the TikZ export lays out
+    with its own font sizes and text."""
     view = view.checked(len(lesson.steps))
     g, p = lesson.graph, lesson.numbers
     if len(g.nodes) > MAX_DRAW_NODES:
@@ -167,7 +168,7 @@ def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None) -> s
     lines = [
         "digraph chainrule {",
         f'  graph [{FAST_LAYOUT if n_edges > FULL_LABEL_EDGES else ""}'
-        f'rankdir={rankdir_of(lesson, view, theme)}, bgcolor="{t.background}", pad=0.25, nodesep=0.35, ranksep=0.55,'
+        f'rankdir={rankdir_of(lesson, view, theme, full_grads)}, bgcolor="{t.background}", pad=0.25, nodesep=0.35, ranksep=0.55,'
         f' fontname="{FONT}", fontcolor="{t.text}", fontsize={t.edge_size}, labelloc=b,'
         f' label=<{_legend(t, show_values, show_grads, lesson.output_name)}>];',
         f'  node [fontname="{FONT}", fontsize={t.node_size}, color="{t.text}",'
@@ -200,7 +201,8 @@ def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None) -> s
         if show_grads:
             grad = reveal.grad(lesson, i)
             rows += _value_rows(p.grads[i] if grad is None else grad, view.digits,
-                                hidden if grad is None else t.grad, t, prefix="∂ ")
+                                hidden if grad is None else t.grad, t,
+                                prefix=f"∂{lesson.output_name}/∂{lesson.name(i)} = " if full_grads else "∂ ")
         if view.callouts and not node.is_leaf:
             firing = reveal.everything or is_current and reveal.current_kind == "backward"
             rows.append(f'<FONT COLOR="{t.muted if firing else hidden}" POINT-SIZE="{t.edge_size}">'

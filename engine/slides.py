@@ -13,6 +13,7 @@ import json
 import re
 import tempfile
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import LimitError
@@ -127,42 +128,47 @@ TIKZ_NODE_PT, TIKZ_EDGE_PT = 9, 7
 
 
 def to_tikz(lesson: Lesson, view: View = View(), beamer: bool = False) -> str:
-    """Returns a standalone LaTeX document with the graph as a tikzpicture that fits a 16:9 Beamer
-    frame's \\textwidth with its text at 7 pt or more; with `beamer`, a Beamer document with one frame
-    whose overlays are the lecture's steps (\\only<k>).
+    """Returns a standalone LaTeX document with the graph as a tikzpicture no wider than a 16:9 Beamer
+    frame's \\textwidth; with `beamer`, a Beamer document with one frame whose overlays are the lecture's
+    steps (\\only<k->).
 
-    Positions come from Graphviz's layout of the same graph drawn with the TikZ's own font sizes.
+    Nodes and labels are placed where Graphviz puts them when it lays the same text out at the TikZ's
+    own font sizes (9 pt nodes, 7 pt labels), in the direction that needs the least shrinking; a graph
+    too large for the frame at those sizes is scaled down as a whole (adjustbox), so it never overflows.
     """
     t = THEMES[view.theme]
-    small = t.__class__(**{**t.__dict__, "node_size": TIKZ_NODE_PT, "edge_size": TIKZ_EDGE_PT})
+    small = replace(t, node_size=TIKZ_NODE_PT, edge_size=TIKZ_EDGE_PT)
     layouts = {}
     for rankdir in ("LR", "TB"):
-        dot = to_dot(lesson, View(labels=view.labels, digits=view.digits, theme=view.theme,
-                                  rankdir=rankdir), theme=small)
+        tikz_view = View(labels=view.labels, digits=view.digits, theme=view.theme, rankdir=rankdir)
+        dot = to_dot(lesson, tikz_view, theme=small, full_grads=True)
         layouts[rankdir] = json.loads(run_tool(["dot", "-Tjson"], dot.encode()))
     fits = {r: min(1.0, BEAMER_TEXTWIDTH_PT / _size(l)[0], BEAMER_HEIGHT_PT / _size(l)[1])
             for r, l in layouts.items()}
     rankdir = view.rankdir if view.rankdir in layouts else max(fits, key=fits.get)
-    layout, scale = layouts[rankdir], fits[rankdir]
+    layout = layouts[rankdir]
     g, p = lesson.graph, lesson.numbers
     d = view.digits
     out = lesson.latex_name(g.output)
     steps = lesson.steps
     forward_at = {s.node: s.index for s in steps if s.kind == "forward"}
     backward_at = {s.node: s.index for s in steps if s.kind == "backward"}
+    last = len(steps) - 1
 
     def after(k: int | None, body: str) -> str:
-        return body if not beamer or k is None else rf"\onslide<{k + 1}->{{{body}}}"
+        return body if not beamer or k is None else rf"\only<{k + 1}->{{{body}}}"
 
-    lines = [rf"\begin{{tikzpicture}}[x={scale:.4f}pt, y={scale:.4f}pt, >={{Stealth}},",
-             rf"  every node/.style={{font=\fontsize{{{TIKZ_NODE_PT}}}{{{TIKZ_NODE_PT + 1}}}\selectfont}},",
+    lines = [rf"\begin{{adjustbox}}{{max width={BEAMER_TEXTWIDTH_PT}pt, max totalheight={BEAMER_HEIGHT_PT}pt}}",
+             r"\begin{tikzpicture}[x=1pt, y=1pt, >={Stealth},",
+             rf"  every node/.style={{font=\fontsize{{{TIKZ_NODE_PT}}}{{{TIKZ_NODE_PT + 1}}}\selectfont, inner sep=1pt}},",
              r"  var/.style={draw, rounded corners, align=center, fill=blue!4},",
-             r"  gate/.style={draw, ellipse, align=center, inner sep=1pt}, const/.style={text=gray},",
-             rf"  lab/.style={{font=\fontsize{{{TIKZ_EDGE_PT}}}{{{TIKZ_EDGE_PT + 1}}}\selectfont, align=center, fill=white, inner sep=1pt}}]"]
+             r"  gate/.style={draw, ellipse, align=center, inner sep=0pt}, const/.style={text=gray},",
+             rf"  lab/.style={{font=\fontsize{{{TIKZ_EDGE_PT}}}{{{TIKZ_EDGE_PT + 1}}}\selectfont, align=center}}]"]
     for obj in layout.get("objects", []):
         index = int(obj["name"][1:])
         node = g.nodes[index]
         x, y = (float(v) for v in obj["pos"].split(","))
+        size = rf"minimum width={float(obj['width']) * 72:.0f}pt, minimum height={float(obj['height']) * 72:.0f}pt"
         name = lesson.latex_name(index)
         if node.op == "const":
             lines.append(rf"\node[const] ({obj['name']}) at ({x:.1f},{y:.1f}) {{${name}$}};")
@@ -170,33 +176,42 @@ def to_tikz(lesson: Lesson, view: View = View(), beamer: bool = False) -> str:
         title = rf"${name}$" if node.op == "var" else rf"${_tex_symbol(node)}$\ \textcolor{{gray}}{{${name}$}}"
         value = after(None if node.is_leaf else forward_at.get(index),
                       rf"\textcolor{{value}}{{${_tex(p.values[index], d)}$}}")
-        grad = after(backward_at.get(index, min(backward_at.values(), default=0)) if not node.is_leaf
-                     else len(steps) - 1,
+        grad = after(backward_at.get(index, last) if not node.is_leaf else last,
                      rf"\textcolor{{grad}}{{$\partial {out}/\partial {name} = {_tex(p.grads[index], d)}$}}")
         style = "var" if node.op == "var" else "gate"
-        lines.append(rf"\node[{style}] ({obj['name']}) at ({x:.1f},{y:.1f}) {{{title}\\ {value}\\ {grad}}};")
+        lines.append(rf"\node[{style}, {size}] ({obj['name']}) at ({x:.1f},{y:.1f}) {{{title}\\ {value}\\ {grad}}};")
+    edge_points = {(int(e["tail"]), int(e["head"]), k): e for k, e in enumerate(layout.get("edges", []))}
+    label_at = {}
+    for (_, _, k), e in edge_points.items():
+        if "lp" in e:
+            label_at[k] = tuple(float(v) for v in e["lp"].split(","))
     for e, edge in enumerate(g.edges):
         if g.nodes[edge.source].op == "const":
             lines.append(rf"\draw[->, dashed, gray] (n{edge.source}) -- (n{edge.target});")
             continue
         local = lesson.local_formula(e, latex=True)
         numbers = (rf"{_tex(p.upstream[e], d)} \times {_tex(p.local[e], d)} = {_tex(p.downstream[e], d)}"
-                   if p.local[e] is not None and not hasattr(p.upstream[e], "shape")
+                   if p.local[e] is not None and getattr(p.upstream[e], "ndim", 0) == 0
                    else rf"\downarrow {_tex(p.downstream[e], d)}")
-        label = after(backward_at.get(edge.target),
-                      rf"$\textcolor{{gray}}{{{local}}}$\\ \textcolor{{grad}}{{${numbers}$}}")
-        lines.append(rf"\draw[->] (n{edge.source}) -- node[lab] {{{label}}} (n{edge.target});")
-    lines.append(r"\end{tikzpicture}")
+        lines.append(rf"\draw[->] (n{edge.source}) -- (n{edge.target});")
+        if e in label_at and view.labels in ("all", "formulas", "grads"):
+            x, y = label_at[e]
+            at = backward_at.get(edge.target)   # each line on its own: \\ may not sit inside a group
+            label = (after(at, rf"$\textcolor{{gray}}{{\mathrm{{local}}\ {local}}}$") + r"\\ "
+                     + after(at, rf"\textcolor{{grad}}{{${numbers}$}}"))
+            lines.append(rf"\node[lab] at ({x:.1f},{y:.1f}) {{{label}}};")
+    lines += [r"\end{tikzpicture}", r"\end{adjustbox}"]
     legend = (rf"\textcolor{{value}}{{$\blacksquare$ forward value}}\quad \textcolor{{grad}}{{$\blacksquare$ "
               rf"gradient $\partial {out}/\partial\cdot$; edges: local, then upstream $\times$ local "
               r"$=$ downstream}")
     colours = [rf"\definecolor{{value}}{{HTML}}{{{t.value[1:]}}}", rf"\definecolor{{grad}}{{HTML}}{{{t.grad[1:]}}}"]
-    packages = [r"\usepackage{tikz}", r"\usetikzlibrary{arrows.meta, shapes.geometric}", r"\usepackage{amssymb}"]
+    packages = [r"\usepackage{tikz}", r"\usetikzlibrary{arrows.meta, shapes.geometric}", r"\usepackage{amssymb}",
+                r"\usepackage{adjustbox}"]
     picture = "\n".join(lines)
     if beamer:
         return "\n".join([r"\documentclass[aspectratio=169]{beamer}", *packages, *colours,
                           r"\setbeamertemplate{navigation symbols}{}", r"\begin{document}",
-                          rf"\begin{{frame}}{{${lesson.analysis.graph.nodes[g.output].latex}$}}",
+                          rf"\begin{{frame}}{{${g.nodes[g.output].latex}$}}",
                           r"\centering", picture, "", r"\vfill{\tiny " + legend + "}",
                           r"\end{frame}", r"\end{document}", ""])
     return "\n".join([r"\documentclass[border=4pt]{standalone}", *packages, *colours, r"\begin{document}",

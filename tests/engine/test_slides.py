@@ -1,4 +1,5 @@
-"""Slide exports: one PDF page per step, a PNG per step that differs from the last, TikZ."""
+"""Slide exports: 16:9 slides per step (PDF pages, PNGs, a GIF) with the step's number and sentence, refused by
+size and never by time; TikZ that fits a Beamer frame, and a Beamer frame whose overlays are the steps."""
 import io
 import shutil
 import subprocess
@@ -7,49 +8,94 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
-from engine import analyze
+from engine import ChainruleError, Lesson, analyze
 from engine.render import View
-from engine.slides import steps_pdf, steps_zip, to_tikz
+from engine.slides import MAX_SLIDE_NODES, steps_gif, steps_pdf, steps_zip, to_tikz
 
 NEURON = ("sigmoid(w0*x0 + w1*x1 + w2)", dict(w0="2", x0="-1", w1="-3", x1="-2", w2="-3"))
+WRITTEN_OUT = ("1/(1+exp(-(w0*x0+w1*x1+w2)))", NEURON[1])
 
 
-def test_steps_pdf_has_one_page_per_step():
-    a = analyze(*NEURON)
-    assert len(PdfReader(io.BytesIO(steps_pdf(a))).pages) == len(a.steps) == 11
+def lesson(expr, values=None):
+    return Lesson(analyze(expr, values or {}))
 
 
-def test_steps_zip_has_one_png_per_step_each_different_from_the_last():
-    a = analyze("(x+y)*z", {"x": "-2", "y": "5", "z": "-4"})
-    with zipfile.ZipFile(io.BytesIO(steps_zip(a, View(theme="projector")))) as archive:
+def test_steps_pdf_has_a_16_by_9_page_per_step_with_its_number_and_sentence():
+    les = lesson(*NEURON)
+    pages = PdfReader(io.BytesIO(steps_pdf(les))).pages
+    assert len(pages) == len(les.steps) == 11
+    box = pages[0].mediabox
+    assert float(box.width) / float(box.height) == pytest.approx(16 / 9)
+    text = pages[10].extract_text()
+    assert "Step 10 of 10" in text and "to w0" in text
+
+
+def test_steps_zip_has_a_16_by_9_png_per_step_each_different_from_the_last():
+    les = lesson("(x+y)*z", {"x": "-2", "y": "5", "z": "-4"})
+    with zipfile.ZipFile(io.BytesIO(steps_zip(les, View(theme="projector")))) as archive:
         names = archive.namelist()
         pngs = [archive.read(n) for n in names]
     assert names == [f"step-{i:02d}.png" for i in range(5)]
-    assert all(png.startswith(b"\x89PNG") for png in pngs)
+    assert all(png.startswith(b"\x89PNG") and b"pHYs" in png[:100] for png in pngs)
+    width, height = int.from_bytes(pngs[0][16:20], "big"), int.from_bytes(pngs[0][20:24], "big")
+    assert width / height == pytest.approx(16 / 9)
     assert all(a != b for a, b in zip(pngs, pngs[1:]))
 
 
-def test_tikz_is_a_standalone_tikzpicture_with_the_numbers():
-    tex = to_tikz(analyze(*NEURON))
+def test_steps_gif_animates_every_step():
+    from PIL import Image
+    les = lesson("(x+y)*z", {"x": "-2", "y": "5", "z": "-4"})
+    gif = Image.open(io.BytesIO(steps_gif(les)))
+    assert gif.format == "GIF" and gif.n_frames == len(les.steps)
+
+
+def test_a_40_node_deck_is_made_and_a_bigger_one_refused_by_size_before_any_drawing():
+    chain = "+".join(f"x{i}*w{i}" for i in range(7)) + "+b"     # 7·3 + 7 + 1 = 29 nodes... and more below
+    forty = lesson(f"sigmoid({chain}) * sigmoid({chain[:20]})")
+    assert 30 <= len(forty.graph.nodes) <= 45
+    assert len(PdfReader(io.BytesIO(steps_pdf(forty))).pages) == len(forty.steps)
+    too_big = lesson("+".join(f"x{i}" for i in range(MAX_SLIDE_NODES)))
+    with pytest.raises(ChainruleError, match="slide exports stop at"):
+        steps_zip(too_big)
+
+
+def test_tikz_is_a_standalone_tikzpicture_with_the_drawings_content():
+    tex = to_tikz(lesson(*NEURON))
     assert tex.count(r"\begin{tikzpicture}") == tex.count(r"\end{tikzpicture}") == 1
     assert tex.count("{") == tex.count("}")
-    assert r"\mathbf{\sigma}" in tex and "0.731" in tex and "w_{2}" in tex
+    assert r"\sigma" in tex and "0.731" in tex and "w_{2}" in tex
+    assert r"\sigma \left(1 - \sigma\right)" in tex             # the local formula, as on the SVG
+    assert r"\partial f/\partial w_{0} = -0.197" in tex         # a gradient never reads as a subtraction
+    assert "upstream $\\times$ local" in tex                    # the legend
     assert tex.count(r"\draw[->]") == 9  # every edge that carries a gradient
 
 
+def test_tikz_of_arrays_has_no_missing_numbers():
+    tex = to_tikz(lesson("sum(x)", {"x": "[1,-2,3]"}))
+    assert "None" not in tex and r"\downarrow" in tex
+
+
+def compile_tex(tmp_path, tex: str) -> bytes:
+    (tmp_path / "g.tex").write_text(tex)
+    subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "g.tex"], cwd=tmp_path,
+                   check=True, capture_output=True, timeout=120)
+    return (tmp_path / "g.pdf").read_bytes()
+
+
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no LaTeX installed here")
-def test_tikz_compiles(tmp_path):
-    (tmp_path / "g.tex").write_text(to_tikz(analyze(*NEURON)))
-    subprocess.run(["pdflatex", "-interaction=nonstopmode", "g.tex"], cwd=tmp_path, check=True,
-                   capture_output=True, timeout=120)
-    assert (tmp_path / "g.pdf").read_bytes().startswith(b"%PDF")
+@pytest.mark.parametrize("expr, values", [NEURON, WRITTEN_OUT])
+def test_tikz_compiles_and_fits_a_16_by_9_beamer_frames_text_width(tmp_path, expr, values):
+    pdf = compile_tex(tmp_path, to_tikz(lesson(expr, values)))
+    box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+    assert float(box.width) <= 398 + 2 * 4 + 1      # \textwidth, plus the standalone border
 
 
-def test_a_deck_too_big_to_draw_in_the_budget_is_refused_within_it():
-    import time
-    from engine import ChainruleError
-    a = analyze("+".join(f"x{i}" for i in range(45)))   # 89 steps
-    start = time.perf_counter()
-    with pytest.raises(ChainruleError, match="steps takes longer than 1.5 s"):
-        steps_zip(a)
-    assert time.perf_counter() - start < 2.0
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no LaTeX installed here")
+def test_beamer_export_is_one_frame_whose_overlays_are_the_steps(tmp_path):
+    les = lesson(*NEURON)
+    tex = to_tikz(les, beamer=True)
+    assert r"\documentclass[aspectratio=169]{beamer}" in tex and tex.count(r"\begin{frame}") == 1
+    assert r"\only<11->" in tex
+    pages = PdfReader(io.BytesIO(compile_tex(tmp_path, tex))).pages
+    assert len(pages) == len(les.steps)
+    assert "0.393" not in pages[0].extract_text() and "0.393" in pages[-1].extract_text()
