@@ -187,8 +187,10 @@ def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None, full
         if node.op == "var":
             rows.append(f'<B>{_esc(lesson.name(i))}</B>')
         else:
-            rows.append(f'<FONT POINT-SIZE="{t.node_size + 6}">{_esc(OPS[node.op].symbol)}</FONT>'
-                        f'<FONT COLOR="{t.muted}">&#160;&#160;{_esc(lesson.name(i))}</FONT>')
+            # symbol and name in cells of their own: no font's widths join them (SVG's fallback font)
+            rows.append(f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1"><TR>'
+                        f'<TD><FONT POINT-SIZE="{t.node_size + 6}">{_esc(OPS[node.op].symbol)}</FONT></TD>'
+                        f'<TD><FONT COLOR="{t.muted}">{_esc(lesson.name(i))}</FONT></TD></TR></TABLE>')
         shape = np.shape(p.values[i])
         if shape:
             rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}">'
@@ -320,9 +322,9 @@ def _edge_label(lesson: Lesson, e: int, labels: str, digits: int, t: Theme,
             and p.local[e] is not None:
         rows.append(f'<FONT COLOR="{t.grad}">{_num(p.upstream[e], digits)} × '
                     f'{_num(p.local[e], digits)} = '
-                    f'<B>{_num(p.downstream[e], digits)}</B></FONT>')
+                    f'{_num(p.downstream[e], digits)}</FONT>')
     elif labels == "all":  # arrays: the downstream, in the source's shape
-        rows.append(f'<FONT COLOR="{t.grad}">↓ <B>{_num(p.downstream[e], digits)}</B></FONT>')
+        rows.append(f'<FONT COLOR="{t.grad}">↓ {_num(p.downstream[e], digits)}</FONT>')
     elif labels == "grads":
         rows.append(f'<FONT COLOR="{t.grad}">{_num(p.downstream[e], digits)}</FONT>')
     return _table(rows) if rows else ""

@@ -43,7 +43,7 @@ def qr_code(request: Request, query: GraphQueryDep, settings: Annotated[Settings
         raise engine.ChainruleError("this link is too long for a QR code; share it with copy link instead") from None
     svg = io.BytesIO()
     code.save(svg, **QR_STYLE)
-    return Response(svg.getvalue(), media_type="image/svg+xml")
+    return Response(svg.getvalue(), media_type=MEDIA_TYPES["svg"])
 
 
 def page_base(request: Request, settings: Settings) -> str:
