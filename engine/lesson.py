@@ -123,10 +123,25 @@ class Lesson:
         """Returns one edge's chain rule in numbers: "−4 × 1 = −4", or for an array op
         "Wᵀ· applied to [..] = [..]"."""
         p = self.numbers
+        formula = self.local_formula(e)
         if p.local[e] is None:
-            return (f"{self.local_formula(e).replace('^T', 'ᵀ')} applied to {_num(p.upstream[e], digits)} "
+            return (f"{formula.replace('^T', 'ᵀ')} applied to {_num(p.upstream[e], digits)} "
                     f"= {_num(p.downstream[e], digits)}")
-        return f"{_num(p.upstream[e], digits)} × {_num(p.local[e], digits)} = {_num(p.downstream[e], digits)}"
+        up, local, down = (_num(x, digits) for x in (p.upstream[e], p.local[e], p.downstream[e]))
+        if formula.replace("−", "-") == fmt(p.local[e], digits) or np.ndim(p.local[e]):
+            return f"{up} × {local} = {down}"
+        return f"{up} × {formula} = {up} × {local} = {down}"   # the local's formula, then its number
+
+    def gate_text(self, index: int) -> str:
+        """Returns a gate in its inputs' names: w0 × x0, σ(q₄), exp(q₅), −q₄."""
+        node = self.graph.nodes[index]
+        op = OPS[node.op]
+        names = [self.name(i) for i in node.inputs]
+        if op.is_function:
+            return f"{op.symbol if op.symbol.isalpha() and len(op.symbol) == 1 else op.name}({', '.join(names)})"
+        if len(names) == 1:
+            return f"{op.symbol}{names[0]}"
+        return f" {op.symbol} ".join(names) if op.precedence == 1 else f"{names[0]} {op.symbol} {names[1]}"
 
     # --- steps -----------------------------------------------------------------------------------
 
@@ -157,7 +172,7 @@ class Lesson:
             return f"Inputs: {inputs}" if inputs else "Inputs: constants only"
         i = step.node
         if step.kind == "forward":
-            return f"{self.name(i)} = {_num(p.values[i], digits)}"
+            return f"{self.name(i)} = {self.gate_text(i)} = {_num(p.values[i], digits)}"
         sends = "; ".join(f"to {self.name(g.edges[e].source)}: {self.chain_text(e, digits)}" for e in step.edges)
         return (f"{OPS[g.nodes[i].op].symbol} gate {self.name(i)} gets upstream "
                 f"∂{self.output_name}/∂{self.name(i)} = {_num(p.grads[i], digits)}; {sends}")
