@@ -67,9 +67,7 @@ export function texText(text) {
   return text.replace(/[\\{}_^#$%&~]/g, (c) => ({ "\\": "\\textbackslash{}", "^": "\\textasciicircum{}", "~": "\\textasciitilde{}" })[c] ?? "\\" + c);
 }
 
-/** Returns a node's name in formulas, as the engine names it (name_latex: its LaTeX, σ, or n_{3}); L for the output. */
-export function texName(node, graph) {
-  if (node.id === graph.output.id) return "L";
-  const subexpression = node.op !== "var" && node.op !== "const" && node.name === node.text;
-  return subexpression ? `\\left(${node.name_latex}\\right)` : node.name_latex;
+/** Returns a node's name in formulas, as the engine names it in the lecture's style (x, q₁ as q_{1}, f). */
+export function texName(node) {
+  return node.name_latex;
 }

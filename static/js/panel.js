@@ -60,13 +60,14 @@ export function showChainRule(panel, graph, id, digits) {
   }
   const nodes = new Map(graph.nodes.map((each) => [each.id, each]));
   const name = texName(node, graph);
+  const out = graph.output.name_latex ?? "L";   // the output's lecture name: f, or the person's own
   const value = (number, wrap = false) => texValue(number, digits, wrap, true);
   const into = graph.edges.filter((edge) => edge.target === id);
   const outOf = graph.edges.filter((edge) => edge.source === id);
 
   const head = document.createElement("header");
   // Long subexpressions are called by their id in the formulas (n9), so the heading says which is which.
-  const called = [node.id === graph.output.id ? "L" : null, node.name !== node.text ? node.name : null].filter(Boolean);
+  const called = [node.name !== node.text ? node.name : null].filter(Boolean);
   head.append(text("h2", "node-name", [...called, node.text ?? node.name].join(" = ")));
   const exact = node.exact ? ` (exactly ${node.exact})` : "";
   const shape = node.shape && node.shape.length ? `shape ${shapeText(node.shape)} · ` : "";
@@ -76,21 +77,21 @@ export function showChainRule(panel, graph, id, digits) {
   const arriving = document.createElement("section");
   arriving.append(text("h3", "", "Gradient arriving (upstream)"));
   if (outOf.length === 0 && isArray(graph.upstream)) {
-    arriving.append(math(`${partial("L", "L")} = ${value(graph.upstream)}`), text("p", "note",
+    arriving.append(math(`${partial(out, out)} = ${value(graph.upstream)}`), text("p", "note",
       "The output is an array: the backward pass starts here with this upstream (all ones, the gradient of the " +
       "sum, unless the upstream is set)."));
   } else if (outOf.length === 0) {
-    arriving.append(math(`${partial("L", "L")} = 1`), text("p", "note", "The output: the backward pass starts here with 1."));
+    arriving.append(math(`${partial(out, out)} = 1`), text("p", "note", "The output: the backward pass starts here with 1."));
   } else if (outOf.length === 1) {
     const [edge] = outOf;
     const target = texName(nodes.get(edge.target), graph);
     const { tex, note } = through(edge, value, node.name);
-    arriving.append(math(`${partial("L", name)} = ${partial("L", target)} \\cdot ${partial(target, name)} = ` +
+    arriving.append(math(`${partial(out, name)} = ${partial(out, target)} \\cdot ${partial(target, name)} = ` +
       `${tex} = ${value(edge.downstream)}`));
     if (note) arriving.append(text("p", "note", note));
   } else {
     const shares = outOf.map((edge) => value(edge.downstream, true)).join(" + ");
-    arriving.append(math(`${partial("L", name)} = ${shares} = ${value(node.grad)}`),
+    arriving.append(math(`${partial(out, name)} = ${shares} = ${value(node.grad)}`),
       text("p", "note", `Fan-out: used ${outOf.length} times, so the shares that come back add up.`));
   }
   panel.append(arriving);
@@ -105,8 +106,8 @@ export function showChainRule(panel, graph, id, digits) {
       const shared = graph.edges.filter((other) => other.source === edge.source).length > 1;
       const { tex, note } = through(edge, value, source.name);
       gate.append(math(
-        `\\underbrace{${partial("L", input)}}_{${brace(`downstream${shared ? " share" : ""}`, edge.downstream)}} = ` +
-        `\\underbrace{${partial("L", name)}}_{${brace("upstream", edge.upstream)}} \\cdot \\underbrace{${partial(name, input)}}_{\\text{local}} = ` +
+        `\\underbrace{${partial(out, input)}}_{${brace(`downstream${shared ? " share" : ""}`, edge.downstream)}} = ` +
+        `\\underbrace{${partial(out, name)}}_{${brace("upstream", edge.upstream)}} \\cdot \\underbrace{${partial(name, input)}}_{\\text{local}} = ` +
         `${tex} = ${value(edge.downstream)}`));
       const formula = edge.local_latex ?? edge.local_formula;
       if (formula && edge.local === null) {

@@ -165,11 +165,11 @@ export function syncValues(list, graph, values, digits, onChange, upstream = "")
         field.value = shown; // the default follows the output's shape
         row.fit(shown);
       }
-      row.querySelector(".grad").textContent = upstream ? "∂L/∂output: starts the backward pass" :
-        "∂L/∂output: ones by default (the gradient of the sum)";
+      row.querySelector(".grad").textContent = upstream ? `∂${graph.output.name ?? "L"}/∂${graph.output.name ?? "L"}: starts the backward pass` :
+        `∂${graph.output.name ?? "L"}/∂${graph.output.name ?? "L"}: ones by default (the gradient of the sum)`;
     } else {
       if (!row) row = editor(name, values.get(name), onChange);
-      row.querySelector(".grad").textContent = `∂L/∂${name} = ${formatValue(graph.variables[name].grad, digits)}`;
+      row.querySelector(".grad").textContent = `∂${graph.output.name ?? "L"}/∂${name} = ${formatValue(graph.variables[name].grad, digits)}`;
     }
     if (list.children[index] !== row) list.insertBefore(row, list.children[index] ?? null);
   });
