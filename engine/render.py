@@ -123,29 +123,49 @@ def hidden_ink(colour: str) -> str:
 
 def rankdir_of(lesson: Lesson, view: View, theme: Theme | None = None, full_grads: bool = False) -> str:
     """Returns LR or TB: as asked, or for auto the direction in which Graphviz's layout of this graph
-    fills a 16:9 screen at the larger scale (both are laid out for graphs up to AUTO_NODES; larger
-    ones are drawn left to right)."""
+    fills a 16:9 screen at the larger scale (both are laid out, by one Graphviz process, for graphs up
+    to AUTO_NODES; larger ones are drawn left to right). Worked out once per lesson and view: every
+    step lays out alike."""
     if view.rankdir != "auto":
         return view.rankdir
     if len(lesson.graph.nodes) > AUTO_NODES:
         return "LR"
-    key = ("rankdir", view.labels, view.digits, view.theme, view.callouts, theme, full_grads)
-    if key not in lesson.memo:   # the same for every step: steps differ only in ink
-        lesson.memo[key] = _better_direction(lesson, view, theme, full_grads)
+    key = _direction_key(view, theme, full_grads)
+    if key not in lesson.memo:
+        both = "".join(to_dot(lesson, replace(view, rankdir=r, step=None), theme, full_grads) for r in ("LR", "TB"))
+        layouts = run_tool(["dot", "-Tjson0"], both.encode()).decode()
+        sizes = [_bounding_box(json.loads(part)) for part in _split(layouts, "{")]
+        lesson.memo[key] = _better(*sizes)
     return lesson.memo[key]
 
 
-def _better_direction(lesson: Lesson, view: View, theme: Theme | None, full_grads: bool) -> str:
-    scale = {}
-    for rankdir in ("LR", "TB"):
-        dot = to_dot(lesson, replace(view, rankdir=rankdir), theme, full_grads)
-        width, height = _bounding_box(run_tool(["dot", "-Tjson0"], dot.encode()))
-        scale[rankdir] = min(SCREEN / width, 1 / height)
-    return "TB" if scale["TB"] > scale["LR"] * 1.05 else "LR"
+def _direction_key(view: View, theme, full_grads: bool) -> tuple:
+    return ("rankdir", view.labels, view.digits, view.theme, view.callouts, theme, full_grads)
 
 
-def _bounding_box(layout_json: bytes) -> tuple[float, float]:
-    x0, y0, x1, y1 = (float(v) for v in json.loads(layout_json)["bb"].split(","))
+def _better(lr: tuple[float, float], tb: tuple[float, float]) -> str:
+    """Returns the direction whose (width, height) fills a 16:9 screen at the larger scale (LR on a near tie)."""
+    def scale(size):
+        return min(SCREEN / size[0], 1 / size[1])
+    return "TB" if scale(tb) > scale(lr) * 1.05 else "LR"
+
+
+def _split(output: str, start: str) -> list[str]:
+    """Returns Graphviz's output for several graphs, one document each (each begins with `start`)."""
+    if start == "{":
+        decoder, parts, at = json.JSONDecoder(), [], 0
+        while at < len(output):
+            if output[at].isspace():
+                at += 1
+                continue
+            obj, at = decoder.raw_decode(output, at)
+            parts.append(json.dumps(obj))
+        return parts
+    return [start + part for part in output.split(start)[1:]]
+
+
+def _bounding_box(layout: dict) -> tuple[float, float]:
+    x0, y0, x1, y1 = (float(v) for v in layout["bb"].split(","))
     return max(x1 - x0, 1.0), max(y1 - y0, 1.0)
 
 
@@ -247,18 +267,29 @@ def render(lesson: Lesson, view: View = View(), fmt_: str = "svg") -> bytes:
     """Returns the graph as svg, png, pdf or dot bytes."""
     if fmt_ not in FORMATS:
         raise ChainruleError(f"format must be one of {', '.join(FORMATS)}; not {fmt_!r}")
-    dot = to_dot(lesson, view)
     if fmt_ == "dot":
-        return dot.encode()
-    svg = svg_of(lesson, view, dot)
+        return to_dot(lesson, view).encode()
+    svg = svg_of(lesson, view)
     return svg if fmt_ == "svg" else convert(svg, fmt_)
 
 
 def svg_of(lesson: Lesson, view: View, dot: str | None = None) -> bytes:
     """Returns Graphviz's SVG of the view with what the step has not revealed taken out, and titles
-    (tooltips, what a screen reader says) in the lecture's names, not ids."""
-    dot = dot or to_dot(lesson, view)
-    svg = run_tool(["dot", "-Tsvg"], dot.encode()).decode()
+    (tooltips, what a screen reader says) in the lecture's names, not ids.
+
+    For rankdir=auto, not yet decided for this lesson, one Graphviz process draws both directions and
+    the better one is kept: one process start, not three."""
+    key = _direction_key(view, None, False)
+    if dot is None and view.rankdir == "auto" and len(lesson.graph.nodes) <= AUTO_NODES \
+            and key not in lesson.memo:
+        both = [to_dot(lesson, replace(view, rankdir=r)) for r in ("LR", "TB")]
+        drawings = _split(run_tool(["dot", "-Tsvg"], "".join(both).encode()).decode(), "<?xml")
+        sizes = [tuple(float(v) for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', d).groups())
+                 for d in drawings]
+        lesson.memo[key] = _better(*sizes)
+        svg = drawings[("LR", "TB").index(lesson.memo[key])]
+    else:
+        svg = run_tool(["dot", "-Tsvg"], (dot or to_dot(lesson, view)).encode()).decode()
     t = THEMES[view.theme]
     inks = "|".join(re.escape(hidden_ink(c)) for c in {t.fill, t.gate, t.background})
     svg = re.sub(rf'<text[^>]*fill="(?:{inks})"[^>]*>[^<]*</text>\n?', "", svg)
