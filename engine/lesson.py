@@ -48,6 +48,41 @@ class Step:
     edges: tuple[int, ...] = ()
 
 
+class Reveal:
+    """What a lecture step has shown so far: which values, grads and edges."""
+
+    def __init__(self, lesson: "Lesson", step: int | None):
+        self.lesson = lesson
+        g = lesson.graph
+        self.everything = step is None
+        self.value_shown = set(range(len(g.nodes)))
+        self.fired: set[int] = set()
+        self.current_node, self.current_kind = None, None
+        if step is None:
+            self.fired = set(range(len(g.nodes)))
+            return
+        steps = lesson.steps
+        self.value_shown = {i for i, n in enumerate(g.nodes) if n.is_leaf}
+        for s in steps[1: step + 1]:
+            (self.value_shown if s.kind == "forward" else self.fired).add(s.node)
+        self.current_node, self.current_kind = steps[step].node, steps[step].kind
+        # the shares each node has received so far: one pass over the edges, not one per node
+        self.shares: dict[int, list] = {}
+        for e, edge in enumerate(g.edges):
+            if edge.target in self.fired:
+                self.shares.setdefault(edge.source, []).append(lesson.numbers.downstream[e])
+
+    def grad(self, index: int):
+        """Returns the grad of a node as accumulated so far, or None before any share arrives."""
+        g, p = self.lesson.graph, self.lesson.numbers
+        if self.everything:
+            return p.grads[index]
+        if index == g.output:
+            return p.grads[index] if index in self.fired else None
+        shares = self.shares.get(index)
+        return sum(shares) if shares else None
+
+
 class Lesson:
     """The lecture's reading of one analysis: computed once, asked by the drawing, the JSON and the steps."""
 
@@ -155,6 +190,10 @@ class Lesson:
             for i in order:
                 steps.append(Step(len(steps), kind, i, tuple(g.in_edges[i])))
         return tuple(steps)
+
+    def reveal(self, step: int | None) -> Reveal:
+        """Returns what lecture step `step` has shown (None: the whole pass)."""
+        return Reveal(self, step)
 
     def step_index(self, step: int | str | None) -> int | None:
         """Returns a step as asked (a number, "end", or None for the whole pass) as an index: "end" and

@@ -81,40 +81,6 @@ class View:
         return self
 
 
-class _Reveal:
-    """What a lecture step has shown so far: which values, grads and edges."""
-
-    def __init__(self, lesson: Lesson, step: int | None):
-        g = lesson.graph
-        self.everything = step is None
-        self.value_shown = set(range(len(g.nodes)))
-        self.fired: set[int] = set()
-        self.current_node, self.current_kind = None, None
-        if step is None:
-            self.fired = set(range(len(g.nodes)))
-            return
-        steps = lesson.steps
-        self.value_shown = {i for i, n in enumerate(g.nodes) if n.is_leaf}
-        for s in steps[1: step + 1]:
-            (self.value_shown if s.kind == "forward" else self.fired).add(s.node)
-        self.current_node, self.current_kind = steps[step].node, steps[step].kind
-        # the shares each node has received so far: one pass over the edges, not one per node
-        self.shares: dict[int, list] = {}
-        for e, edge in enumerate(g.edges):
-            if edge.target in self.fired:
-                self.shares.setdefault(edge.source, []).append(lesson.numbers.downstream[e])
-
-    def grad(self, lesson: Lesson, index: int):
-        """Returns the grad of a node as accumulated so far, or None before any share arrives."""
-        g, p = lesson.graph, lesson.numbers
-        if self.everything:
-            return p.grads[index]
-        if index == g.output:
-            return p.grads[index] if index in self.fired else None
-        shares = self.shares.get(index)
-        return sum(shares) if shares else None
-
-
 def hidden_ink(colour: str) -> str:
     """Returns the ink of what a step has not revealed: `colour` with its lowest bit flipped, so it
     cannot be seen on that colour and marks the text to take out of the SVG."""
@@ -179,7 +145,7 @@ def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None, full
         raise LimitError(f"this graph has {len(g.nodes)} nodes; drawings stop at {MAX_DRAW_NODES} "
                          "(the JSON API answers for larger ones)")
     t = theme or THEMES[view.theme]
-    reveal = _Reveal(lesson, view.step)
+    reveal = lesson.reveal(view.step)
     show_values = view.labels in ("all", "values", "grads", "lecture")
     show_grads = view.labels in ("all", "grads", "lecture")
     n_edges = len(g.edges)
@@ -221,7 +187,7 @@ def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None, full
             shown = i in reveal.value_shown
             rows += _value_rows(p.values[i], view.digits, t.value if shown else hidden, t)
         if show_grads:
-            grad = reveal.grad(lesson, i)
+            grad = reveal.grad(i)
             rows += _value_rows(p.grads[i] if grad is None else grad, view.digits,
                                 hidden if grad is None else t.grad, t,
                                 prefix=f"∂{lesson.output_name}/∂{lesson.name(i)} = " if full_grads else "∂ ")

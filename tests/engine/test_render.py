@@ -65,14 +65,13 @@ def revealed_numbers(les: Lesson, step: int, digits: int = 3) -> set[str]:
     """The numbers a person has seen by `step`: the inputs, each gate's value from its forward step on,
     and the chain rule of each backward step (its numbers and the running sums that the drawing shows)."""
     from engine.format import fmt
-    from engine.render import _Reveal
-    reveal = _Reveal(les, step)
+    reveal = les.reveal(step)
     p = les.numbers
     seen = set()
     for i in reveal.value_shown:
         seen.add(fmt(p.values[i], digits))
     for i in range(len(les.graph.nodes)):
-        grad = reveal.grad(les, i)
+        grad = reveal.grad(i)
         if grad is not None:
             seen.add(fmt(grad, digits))
     for e, edge in enumerate(les.graph.edges):
