@@ -14,6 +14,7 @@ Names follow the lecture: variables by their own names, intermediates as the per
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -91,6 +92,7 @@ class Lesson:
         self.graph = analysis.graph
         self.numbers = analysis.numbers
         self.memo: dict = {}     # what drawings of this lesson work out once (engine.render)
+        self._formulas: dict = {}
 
     # --- names -----------------------------------------------------------------------------------
 
@@ -136,6 +138,12 @@ class Lesson:
     # --- formulas --------------------------------------------------------------------------------
 
     def local_formula(self, edge_index: int, latex: bool = False) -> str:
+        key = (edge_index, latex)   # asked by the JSON, the captions and the drawing alike
+        if key not in self._formulas:
+            self._formulas[key] = self._local_formula(edge_index, latex)
+        return self._formulas[key]
+
+    def _local_formula(self, edge_index: int, latex: bool = False) -> str:
         """Returns d target / d source for one edge, simplified, in its gate's own input names:
         2x for x², σ(1 − σ) for a sigmoid, ½ (tie) for max at a tie."""
         g, p = self.graph, self.numbers
@@ -327,4 +335,4 @@ def _plain(x):
 
 
 def _finite(x) -> bool:
-    return bool(np.all(np.isfinite(x)))
+    return math.isfinite(x) if x.__class__ is float else bool(np.all(np.isfinite(x)))
