@@ -1,15 +1,21 @@
-"""Text -> Tree, by our own tokenizer and precedence-climbing parser.
+"""Text -> statements of Trees, by our own tokenizer and precedence-climbing parser.
 
 The text is never evaluated: not by eval, not by sympify or parse_expr (which call eval),
 and not by Python's own grammar either. ast.parse refuses 3,000 chained additions with a
 RecursionError and raises MemoryError on 20,000 unary minuses (measured, CPython 3.11);
 a grammar of our own accepts exactly the language of the op table, with our messages,
 our limits and character offsets in every error.
+
+Input is read as students type it: − · × ÷ ² √ σ π are tokens of their own (never a
+rewrite of the text), so every offset points at the character the person typed.
 """
 from __future__ import annotations
 
+import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
+from typing import Iterable
 
 from .errors import ParseError
 from .ops import BINARY, CONSTANTS, FUNCTIONS
@@ -19,6 +25,10 @@ MAX_OPS = 2_500
 MAX_DEPTH = 128
 MAX_NAME_CHARS = 32
 MAX_NUMBER_CHARS = 40
+MAX_EXPONENT_DIGITS = 3      # 1e-999 is fine; 1e-999999 would cost exact mode 10**999999
+
+EULER = "e"                  # Euler's number, unless the person gives e a value
+CONSTANT_SPELLINGS = {EULER: "E"}   # how a constant may be typed -> its name in CONSTANTS
 
 
 @dataclass(frozen=True)
@@ -33,12 +43,33 @@ class Tree:
     value: float = 0.0       # a constant's value
 
 
+@dataclass(frozen=True)
+class Statement:
+    """One statement: `name = tree`, or a bare expression (name "") as the last one."""
+
+    name: str
+    tree: Tree
+    start: int
+
+
 _TOKEN = re.compile(
-    r"(?P<space>\s+)"
-    r"|(?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"  # ASCII digits only
-    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<op>\*\*|[-+*/^(),@])"
+    r"(?P<newline>\n)"
+    r"|(?P<space>[^\S\n]+)"
+    r"|(?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+\u2212]?[0-9]+)?)"  # ASCII digits only
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*|[σπ])"
+    r"|(?P<sup>[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
+    r"|(?P<compare>==|!=|<=|>=|[<>≤≥≠])"
+    r"|(?P<assign>=)"
+    r"|(?P<sep>;)"
+    r"|(?P<op>\*\*|[-+*/^(),@\u2212\u2013·⋅×÷√])"
 )
+# What a typed spelling means: the token carries this, the offsets stay the typed ones.
+_MEANS = {"\u2212": "-", "\u2013": "-", "·": "*", "⋅": "*", "×": "*", "÷": "/", "**": "^",
+          "σ": "sigmoid", "π": "pi"}
+_SUPERSCRIPT = str.maketrans("⁺⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "+-0123456789")
+# Tokens after which a new line continues the statement, and tokens before which it does.
+_CONTINUES_AFTER = {"+", "-", "*", "/", "^", "@", "(", ",", "√"}
+_CONTINUES_BEFORE = {"*", "/", "^", "@", ")", ","}
 # Characters people try that are not ours, with what to say about them.
 _REFUSED = {
     ".": "attribute access is not allowed",
@@ -46,57 +77,197 @@ _REFUSED = {
     "]": "indexing and lists are not allowed in an expression",
     "'": "strings are not allowed",
     '"': "strings are not allowed",
-    "=": "assignment and comparison are not allowed",
     ":": "':' is not allowed (no lambdas, slices or statements)",
-    ";": "only one expression is allowed",
 }
 
 
-def tokenize(text: str) -> list[tuple[str, str, int]]:
-    """Returns (kind, text, offset) tokens, ending with ("end", "", len(text))."""
+def tokenize(text: str) -> list[tuple[str, str, int, int]]:
+    """Returns (kind, meaning, start, end) tokens, ending with ("end", "", n, n).
+
+    A new line separates statements, except inside parentheses, after an operator or
+    before one that cannot start an expression (x +⏎ y and x⏎ * y are one statement).
+    """
     if len(text) > MAX_CHARS:
         raise ParseError(f"expression is {len(text)} characters long; the limit is {MAX_CHARS}",
                          MAX_CHARS)
-    tokens, pos = [], 0
+    tokens: list[tuple[str, str, int, int]] = []
+    pos, depth = 0, 0
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m:
-            ch = text[pos]
-            why = _REFUSED.get(ch, f"unexpected character {ch!r}")
-            raise ParseError(f"{why} at {pos}", pos)
-        kind = m.lastgroup
-        if kind != "space":
-            tokens.append((kind, m.group(), pos))
-        pos = m.end()
-    tokens.append(("end", "", len(text)))
+            raise ParseError(_unexpected_character(text[pos], pos), pos)
+        kind, typed, end = m.lastgroup, m.group(), m.end()
+        pos = end
+        if kind == "space":
+            continue
+        if kind == "compare":
+            raise ParseError(f"comparisons are not allowed ('{typed}' at {m.start()}): an "
+                             "expression computes a number", m.start())
+        meaning = _MEANS.get(typed, typed)
+        if kind == "sup":
+            meaning = typed.translate(_SUPERSCRIPT).lstrip("+")
+        elif kind == "number":
+            meaning = typed.replace("\u2212", "-")
+        if kind == "newline":
+            last = tokens[-1] if tokens else None
+            if depth or last is None or last[0] in ("newline", "sep", "assign") \
+                    or last[1] in _CONTINUES_AFTER and last[0] == "op":
+                continue
+        elif tokens and tokens[-1][0] == "newline" and (
+                kind in ("sup", "assign") or kind == "op" and meaning in _CONTINUES_BEFORE):
+            tokens.pop()
+        if meaning == "(":
+            depth += 1
+        elif meaning == ")":
+            depth = max(0, depth - 1)
+        tokens.append((kind, meaning, m.start(), end))
+    if tokens and tokens[-1][0] == "newline":
+        tokens.pop()
+    tokens.append(("end", "", len(text), len(text)))
     return tokens
 
 
+def _unexpected_character(ch: str, pos: int) -> str:
+    if ch in _REFUSED:
+        return f"{_REFUSED[ch]} at {pos}"
+    name = unicodedata.name(ch, "")
+    hint = ""
+    if "SUPERSCRIPT" in name or name.startswith("MODIFIER LETTER SMALL"):
+        hint = ": write a power with ^, as in e^x or x^2"
+    elif name.startswith("FULLWIDTH"):
+        hint = ": type it with an ASCII (half-width) keyboard"
+    return f"unexpected character {ch!r} at {pos}{hint}"
+
+
 class _Parser:
-    def __init__(self, text: str):
+    def __init__(self, text: str, given: Iterable[str]):
         self.text = text
         self.tokens = tokenize(text)
         self.i = 0
         self.ops = 0
+        self.given = frozenset(given)        # names that have values: e is then a variable
+        self.defined: dict[str, int] = {}    # statement name -> where it is defined
+        self.uses: dict[str, int] = {}       # statement name -> how often later ones use it
+        self.first_use: dict[str, int] = {}  # free name or constant -> where first typed
 
-    def peek(self):
-        return self.tokens[self.i]
+    def peek(self, ahead: int = 0):
+        return self.tokens[min(self.i + ahead, len(self.tokens) - 1)]
 
     def take(self):
         token = self.tokens[self.i]
         self.i += 1
         return token
 
-    def expect(self, want: str, context: str):
-        kind, text, pos = self.take()
-        if text != want:
-            raise ParseError(f"{_describe(kind, text)} at {pos}: expected '{want}' {context}", pos)
+    def typed(self, start: int, end: int, limit: int = 24) -> str:
+        text = self.text[start:end]
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+    def unexpected(self, token, expected: str):
+        kind, _, pos, end = token
+        if kind == "assign":
+            raise ParseError(f"'=' at {pos} is inside an expression: '=' may only follow the "
+                             "name that starts a statement, as in q = x + y", pos)
+        what = {"end": "end of expression", "newline": "end of the line"}.get(
+            kind, f"unexpected '{self.text[pos:end]}'")
+        raise ParseError(f"{what} at {pos}: {expected}", pos)
 
     def count_op(self, pos: int):
         self.ops += 1
         if self.ops > MAX_OPS:
             raise ParseError(f"expression has more than {MAX_OPS} operations; that is the limit",
                              pos)
+
+    # --- statements -------------------------------------------------------------------
+
+    def program(self) -> list[Statement]:
+        statements: list[Statement] = []
+        while True:
+            while self.peek()[0] == "newline":
+                self.take()
+            kind, _, pos, _ = self.peek()
+            if kind == "end":
+                break
+            if kind == "sep":
+                raise ParseError(f"empty statement at {pos}: remove the extra ';'", pos)
+            if statements and not statements[-1].name:
+                last = statements[-1]
+                raise ParseError(
+                    f"the statement at {last.start} has no name; only the last statement may "
+                    f"be a bare expression: write q = {self.typed(last.start, last.tree.end)}",
+                    last.start)
+            statements.append(self.statement())
+            kind, token, pos, _ = self.peek()
+            if kind == "sep":
+                self.take()
+                while self.peek()[0] == "newline":
+                    self.take()
+                if self.peek()[0] == "sep":
+                    pos = self.peek()[2]
+                    raise ParseError(f"empty statement at {pos}: remove the extra ';'", pos)
+            elif kind not in ("newline", "end"):
+                if token == ")":
+                    raise ParseError(f"unexpected ')' at {pos}: no '(' to close", pos)
+                self.unexpected(self.peek(), "expected an operator")
+        if not statements:
+            raise ParseError("expression is empty", 0)
+        for name, count in self.uses.items():
+            if count == 0 and name != statements[-1].name:
+                at = self.defined[name]
+                raise ParseError(f"{name} (defined at {at}) is not used by a later statement; "
+                                 "the last statement is the output: use it or remove it", at)
+        return statements
+
+    def statement(self) -> Statement:
+        kind, name, pos, end = self.peek()
+        if kind == "name" and self.peek(1)[0] == "assign":
+            return self.assignment()
+        tree = self.expression(0, 0)
+        if self.peek()[0] == "assign":
+            at = self.peek()[2]
+            raise ParseError(f"'=' at {at}: only a name can be given a value, as in "
+                             f"q = {self.typed(pos, tree.end)}", at)
+        return Statement("", tree, pos)
+
+    def assignment(self) -> Statement:
+        _, name, pos, end = self.take()
+        typed = self.text[pos:end]
+        equals = self.take()[2]
+        self.check_name(name, pos)
+        if name in FUNCTIONS:
+            raise ParseError(f"'{typed}' at {pos} is a function; name the statement something "
+                             "else, e.g. q", pos)
+        if name in CONSTANTS:
+            raise ParseError(_constant_message(name, pos), pos)
+        if name in self.defined:
+            raise ParseError(f"{typed} at {pos} is already defined at {self.defined[name]}; "
+                             "each name is defined once", pos)
+        if self.peek()[0] in ("end", "sep", "newline"):
+            raise ParseError(f"nothing after '=' at {equals}: write {typed} = an expression",
+                             equals)
+        tree = self.expression(0, 0)
+        if self.peek()[0] == "assign":
+            at = self.peek()[2]
+            raise ParseError(f"'=' at {at}: one '=' per statement; separate statements with "
+                             "';' or a new line", at)
+        used = self.first_use.get(name)
+        if used is not None:
+            where = "before it is defined at" if used < pos else "in its own definition at"
+            raise ParseError(f"{typed} is used at {used} {where} {pos}: define a name before "
+                             "using it", used)
+        right = self.typed(tree.start, tree.end)
+        number = tree.args[0] if tree.op == "neg" else tree
+        if number.op == "const" and number.name not in CONSTANTS and number.name != EULER:
+            raise ParseError(f"'{typed} = {right}' at {pos} gives {typed} a number: make it a "
+                             f"variable and set its value beside the expression ({typed}="
+                             f"{right} in the link), not in it", pos)
+        if tree.op in ("var", "const"):
+            raise ParseError(f"'{typed} = {right}' at {pos} only gives {right} another name: "
+                             f"a statement names a computation, as in {typed} = x + y", pos)
+        self.defined[name] = pos
+        self.uses[name] = 0
+        return Statement(name, tree, pos)
+
+    # --- expressions ------------------------------------------------------------------
 
     def expression(self, min_precedence: int, depth: int) -> Tree:
         """Precedence climbing: loops over left-associative chains, recurses only to nest."""
@@ -105,8 +276,8 @@ class _Parser:
                              f"{self.peek()[2]}", self.peek()[2])
         left = self.unary(depth)
         while True:
-            kind, text, pos = self.peek()
-            op = BINARY.get("^" if text == "**" else text) if kind == "op" else None
+            kind, text, pos, _ = self.peek()
+            op = BINARY.get(text) if kind == "op" else None
             if op is None or op.precedence < min_precedence:
                 return left
             self.take()
@@ -116,61 +287,84 @@ class _Parser:
             left = Tree(op.name, (left, right), left.start, right.end)
 
     def unary(self, depth: int) -> Tree:
-        kind, text, pos = self.peek()
-        if text in ("-", "+"):
+        kind, text, pos, _ = self.peek()
+        if kind == "op" and text in ("-", "+", "√"):
             self.take()
-            # -x^2 is -(x^2), and -x*y is (-x)*y: the operand binds tighter than * but
-            # looser than ^.
+            # -x^2 is -(x^2) and √x² is √(x²), while -x*y is (-x)*y: the operand binds
+            # tighter than * but looser than ^.
             operand = self.expression(BINARY["^"].precedence, depth + 1)
             if text == "+":
                 return operand
             self.count_op(pos)
-            return Tree("neg", (operand,), pos, operand.end)
+            return Tree("neg" if text == "-" else "sqrt", (operand,), pos, operand.end)
         return self.primary(depth)
 
     def primary(self, depth: int) -> Tree:
-        kind, text, pos = self.take()
+        token = self.take()
+        kind, text, pos, end = token
         if kind == "number":
-            return self.number(text, pos)
-        if kind == "name":
-            return self.name(text, pos, depth)
-        if text == "(":
+            tree = self.number(text, pos, end)
+        elif kind == "name":
+            tree = self.name(text, pos, end, depth)
+        elif text == "(":
             inner = self.expression(0, depth + 1)
-            self.expect(")", f"to close the '(' at {pos}")
-            return inner
-        if kind == "end":
+            close = self.peek()
+            if close[1] != ")":
+                self.unexpected(close, f"expected ')' to close the '(' at {pos}")
+            self.take()
+            tree = inner
+        elif kind == "end":
             raise ParseError(f"expression ends too soon at {pos}: expected a number, "
                              "a name or '('", pos)
-        raise ParseError(f"{_describe(kind, text)} at {pos}: expected a number, a name or '('",
-                         pos)
+        else:
+            self.unexpected(token, "expected a number, a name or '('")
+        while self.peek()[0] == "sup":       # x², x⁻¹: a power of what comes just before
+            _, digits, at, sup_end = self.take()
+            self.count_op(at)
+            exponent = self.number(digits, at, sup_end)
+            tree = Tree("pow", (tree, exponent), tree.start, sup_end)
+        self.no_juxtaposition(pos, self.tokens[self.i - 1][3])
+        return tree
 
-    def number(self, text: str, pos: int) -> Tree:
+    def number(self, text: str, pos: int, end: int) -> Tree:
         if len(text) > MAX_NUMBER_CHARS:
             raise ParseError(f"number at {pos} has more than {MAX_NUMBER_CHARS} characters", pos)
+        mantissa, e, exponent = text.lower().partition("e")
+        if e and len(exponent.lstrip("+-").lstrip("0")) > MAX_EXPONENT_DIGITS:
+            at = pos + len(mantissa)
+            raise ParseError(f"the exponent of the number at {pos} has more than "
+                             f"{MAX_EXPONENT_DIGITS} digits (at {at}); numbers are limited to "
+                             f"1e-999 .. 1e308", at)
         value = float(text)
         if value == float("inf"):
             raise ParseError(f"number at {pos} is too large", pos)
-        self.no_juxtaposition(pos + len(text), text)
-        return Tree("const", (), pos, pos + len(text), name=text, value=value)
+        return Tree("const", (), pos, end, name=text, value=value)
 
-    def name(self, text: str, pos: int, depth: int) -> Tree:
-        end = pos + len(text)
-        if len(text) > MAX_NAME_CHARS:
+    def check_name(self, name: str, pos: int):
+        if len(name) > MAX_NAME_CHARS:
             raise ParseError(f"name at {pos} has more than {MAX_NAME_CHARS} characters", pos)
-        if text.startswith("_"):
+        if name.startswith("_"):
             raise ParseError(f"names may not start with '_' (at {pos})", pos)
+
+    def name(self, name: str, pos: int, end: int, depth: int) -> Tree:
+        typed = self.text[pos:end]
+        self.check_name(name, pos)
         if self.peek()[1] == "(":
-            op = FUNCTIONS.get(text)
+            op = FUNCTIONS.get(name)
             if op is None:
-                raise ParseError(f"unknown function '{text}' at {pos}", pos)
+                raise ParseError(unknown_function(typed, pos), pos)
             return self.call(op, pos, depth)
-        if text in FUNCTIONS:
-            raise ParseError(f"function '{text}' at {pos} needs its argument in parentheses: "
-                             f"{text}(...)", pos)
-        self.no_juxtaposition(end, text)
-        if text in CONSTANTS:
-            return Tree("const", (), pos, end, name=text, value=CONSTANTS[text][0])
-        return Tree("var", (), pos, end, name=text)
+        if name in FUNCTIONS:
+            raise ParseError(f"function '{typed}' at {pos} needs its argument in parentheses: "
+                             f"{typed}(...)", pos)
+        if name in self.defined:
+            self.uses[name] += 1
+            return Tree("var", (), pos, end, name=name)
+        self.first_use.setdefault(name, pos)
+        constant = CONSTANT_SPELLINGS.get(name, name)
+        if constant in CONSTANTS and not (name == EULER and name in self.given):
+            return Tree("const", (), pos, end, name=name, value=CONSTANTS[constant][0])
+        return Tree("var", (), pos, end, name=name)
 
     def call(self, op, pos: int, depth: int) -> Tree:
         open_pos = self.take()[2]
@@ -178,40 +372,103 @@ class _Parser:
         while self.peek()[1] == ",":
             self.take()
             args.append(self.expression(0, depth + 1))
-        kind, text, close_pos = self.take()
-        if text != ")":
-            raise ParseError(f"{_describe(kind, text)} at {close_pos}: expected ',' or ')' to "
-                             f"close the '(' at {open_pos}", close_pos)
+        close = self.peek()
+        if close[1] != ")":
+            self.unexpected(close, f"expected ',' or ')' to close the '(' at {open_pos}")
+        self.take()
         if len(args) != op.arity:
             raise ParseError(f"{op.name} takes {op.arity} argument{'s' * (op.arity > 1)}, "
                              f"got {len(args)} (at {pos})", pos)
         self.count_op(pos)
-        return Tree(op.name, tuple(args), pos, close_pos + 1)
+        return Tree(op.name, tuple(args), pos, close[3])
 
-    def no_juxtaposition(self, end: int, what: str):
-        kind, text, pos = self.peek()
-        if kind in ("number", "name") or text == "(":
-            raise ParseError(f"missing operator between '{what}' and '{text}' at {pos} "
-                             "(write '*' to multiply)", pos)
+    def no_juxtaposition(self, start: int, end: int):
+        kind, text, pos, next_end = self.peek()
+        if kind in ("number", "name") or text in ("(", "√"):
+            raise ParseError(f"missing operator between '{self.typed(start, end)}' and "
+                             f"'{self.text[pos:next_end]}' at {pos} (write '*' to multiply)",
+                             pos)
+
+    def refuse_values_of_constants(self):
+        """A value given for pi or E would be silently ignored: say so instead."""
+        valued = sorted(self.given & CONSTANTS.keys())
+        if valued:
+            pos = self.first_use.get(valued[0])
+            raise ParseError(_constant_message(valued[0], pos), pos)
 
 
-def _describe(kind: str, text: str) -> str:
-    return "end of expression" if kind == "end" else f"unexpected '{text}'"
+def _constant_message(name: str, pos: int | None) -> str:
+    value, _, symbol = CONSTANTS[name]
+    where = f" (at {pos})" if pos is not None else ""
+    what = "Euler's number" if name == "E" else "the constant"
+    return (f"{name}{where} is {what} {symbol} = {value:.5f}…; it cannot be given a value: "
+            "give the variable another name")
 
 
-def parse(text: str) -> Tree:
-    """Returns the tree of `text`, or raises ParseError(message, offset).
+# Names people type for our functions, and functions we do not have, with how to write them
+# in ours: difflib alone would offer tan for atan and relu for elu, a different function.
+_ALIASES = {"ln": "log", "logistic": "sigmoid", "expit": "sigmoid", "sig": "sigmoid",
+            "sigma": "sigmoid", "maximum": "max", "minimum": "min", "fabs": "abs",
+            "absolute": "abs", "mul": "*", "multiply": "*", "matmul": "@"}
+_WRITE_AS = {
+    "pow": "a^b", "power": "a^b", "sqr": "x^2", "square": "x^2", "cbrt": "x^(1/3)",
+    "exp2": "2^x", "expm1": "exp(x) - 1", "log1p": "log(1 + x)",
+    "log10": "log(x)/log(10) (log is the natural logarithm)", "log2": "log(x)/log(2)",
+    "sinh": "(exp(x) - exp(-x))/2", "cosh": "(exp(x) + exp(-x))/2",
+    "cot": "1/tan(x)", "sec": "1/cos(x)", "csc": "1/sin(x)",
+    "softplus": "log(1 + exp(x))", "swish": "x*sigmoid(x)", "silu": "x*sigmoid(x)",
+    "leaky_relu": "max(x, 0.01*x)", "relu6": "min(relu(x), 6)",
+}
+_NOT_OURS = {"asin", "acos", "atan", "arcsin", "arccos", "arctan", "atan2", "asinh",
+             "acosh", "atanh", "arctanh", "floor", "ceil", "round", "sign", "sgn", "gelu",
+             "elu", "selu", "erf", "gamma", "factorial"}
+
+
+def unknown_function(typed: str, pos: int) -> str:
+    """Returns the message for an unknown function, with the nearest name we have.
+
+    >>> unknown_function("ln", 0)
+    "unknown function 'ln' at 0: did you mean log?"
+    """
+    head = f"unknown function '{typed}' at {pos}"
+    name = {"σ": "sigmoid"}.get(typed, typed.lower())
+    if name in _WRITE_AS:
+        return f"{head}: write it as {_WRITE_AS[name]}"
+    alias = _ALIASES.get(name)
+    if alias in ("*", "@"):
+        return f"{head}: write a {alias} b"
+    near = [name] if name in FUNCTIONS else difflib.get_close_matches(name, FUNCTIONS, 1, 0.7)
+    if alias or near and name not in _NOT_OURS:
+        return f"{head}: did you mean {alias or near[0]}?"
+    ours = ", ".join(FUNCTIONS)
+    if name in _NOT_OURS:
+        return f"{head}: it is not one of ours ({ours})"
+    return f"{head}; the functions are {ours} (to multiply, write {typed}*(...))"
+
+
+def parse_program(text: str, given: Iterable[str] = ()) -> tuple[Statement, ...]:
+    """Returns the statements of `text` (`q = x + y; f = q*z`, or one expression), the last
+    one the output; raises ParseError(message, offset). `given` names the variables that
+    have values: `e` is Euler's number unless it is one of them.
+
+    >>> [s.name for s in parse_program("q = x + y; f = q*z")]
+    ['q', 'f']
+    """
+    parser = _Parser(text, given)
+    statements = parser.program()
+    parser.refuse_values_of_constants()
+    return tuple(statements)
+
+
+def parse(text: str, given: Iterable[str] = ()) -> Tree:
+    """Returns the tree of one expression, or raises ParseError(message, offset).
 
     >>> parse("(x+y)*z").op
     'mul'
     """
-    parser = _Parser(text)
-    if parser.peek()[0] == "end":
-        raise ParseError("expression is empty", 0)
-    tree = parser.expression(0, 0)
-    kind, token, pos = parser.peek()
-    if kind != "end":
-        if token == ")":
-            raise ParseError(f"unexpected ')' at {pos}: no '(' to close", pos)
-        raise ParseError(f"{_describe(kind, token)} at {pos}: expected an operator", pos)
-    return tree
+    statements = parse_program(text, given)
+    if len(statements) > 1 or statements[0].name:
+        second = statements[-1] if len(statements) > 1 else statements[0]
+        raise ParseError(f"one expression is expected here, not statements (at {second.start})",
+                         second.start)
+    return statements[0].tree
