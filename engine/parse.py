@@ -11,14 +11,13 @@ rewrite of the text), so every offset points at the character the person typed.
 """
 from __future__ import annotations
 
-import difflib
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
 from .errors import ParseError
 from .ops import BINARY, CONSTANTS, FUNCTIONS
+from .spelling import MEANS, SUPERSCRIPT, unexpected_character, unknown_function
 
 MAX_CHARS = 20_000
 MAX_OPS = 2_500
@@ -63,24 +62,9 @@ _TOKEN = re.compile(
     r"|(?P<sep>;)"
     r"|(?P<op>\*\*|[-+*/^(),@\u2212\u2013·⋅×÷√])"
 )
-# What a typed spelling means: the token carries this, the offsets stay the typed ones.
-_MEANS = {"\u2212": "-", "\u2013": "-", "·": "*", "⋅": "*", "×": "*", "÷": "/", "**": "^",
-          "σ": "sigmoid", "π": "pi"}
-_SUPERSCRIPT = str.maketrans("⁺⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "+-0123456789")
 # Tokens after which a new line continues the statement, and tokens before which it does.
 _CONTINUES_AFTER = {"+", "-", "*", "/", "^", "@", "(", ",", "√"}
 _CONTINUES_BEFORE = {"*", "/", "^", "@", ")", ","}
-# Characters people try that are not ours, with what to say about them.
-_REFUSED = {
-    ".": "attribute access is not allowed",
-    "[": "indexing and lists are not allowed in an expression",
-    "]": "indexing and lists are not allowed in an expression",
-    "'": "strings are not allowed",
-    '"': "strings are not allowed",
-    ":": "':' is not allowed (no lambdas, slices or statements)",
-}
-
-
 def tokenize(text: str) -> list[tuple[str, str, int, int]]:
     """Returns (kind, meaning, start, end) tokens, ending with ("end", "", n, n).
 
@@ -95,7 +79,7 @@ def tokenize(text: str) -> list[tuple[str, str, int, int]]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m:
-            raise ParseError(_unexpected_character(text[pos], pos), pos)
+            raise ParseError(unexpected_character(text[pos], pos), pos)
         kind, typed, end = m.lastgroup, m.group(), m.end()
         pos = end
         if kind == "space":
@@ -103,9 +87,9 @@ def tokenize(text: str) -> list[tuple[str, str, int, int]]:
         if kind == "compare":
             raise ParseError(f"comparisons are not allowed ('{typed}' at {m.start()}): an "
                              "expression computes a number", m.start())
-        meaning = _MEANS.get(typed, typed)
+        meaning = MEANS.get(typed, typed)
         if kind == "sup":
-            meaning = typed.translate(_SUPERSCRIPT).lstrip("+")
+            meaning = typed.translate(SUPERSCRIPT).lstrip("+")
         elif kind == "number":
             meaning = typed.replace("\u2212", "-")
         if kind == "newline":
@@ -125,18 +109,6 @@ def tokenize(text: str) -> list[tuple[str, str, int, int]]:
         tokens.pop()
     tokens.append(("end", "", len(text), len(text)))
     return tokens
-
-
-def _unexpected_character(ch: str, pos: int) -> str:
-    if ch in _REFUSED:
-        return f"{_REFUSED[ch]} at {pos}"
-    name = unicodedata.name(ch, "")
-    hint = ""
-    if "SUPERSCRIPT" in name or name.startswith("MODIFIER LETTER SMALL"):
-        hint = ": write a power with ^, as in e^x or x^2"
-    elif name.startswith("FULLWIDTH"):
-        hint = ": type it with an ASCII (half-width) keyboard"
-    return f"unexpected character {ch!r} at {pos}{hint}"
 
 
 class _Parser:
@@ -403,47 +375,6 @@ def _constant_message(name: str, pos: int | None) -> str:
     what = "Euler's number" if name == "E" else "the constant"
     return (f"{name}{where} is {what} {symbol} = {value:.5f}…; it cannot be given a value: "
             "give the variable another name")
-
-
-# Names people type for our functions, and functions we do not have, with how to write them
-# in ours: difflib alone would offer tan for atan and relu for elu, a different function.
-_ALIASES = {"ln": "log", "logistic": "sigmoid", "expit": "sigmoid", "sig": "sigmoid",
-            "sigma": "sigmoid", "maximum": "max", "minimum": "min", "fabs": "abs",
-            "absolute": "abs", "mul": "*", "multiply": "*", "matmul": "@"}
-_WRITE_AS = {
-    "pow": "a^b", "power": "a^b", "sqr": "x^2", "square": "x^2", "cbrt": "x^(1/3)",
-    "exp2": "2^x", "expm1": "exp(x) - 1", "log1p": "log(1 + x)",
-    "log10": "log(x)/log(10) (log is the natural logarithm)", "log2": "log(x)/log(2)",
-    "sinh": "(exp(x) - exp(-x))/2", "cosh": "(exp(x) + exp(-x))/2",
-    "cot": "1/tan(x)", "sec": "1/cos(x)", "csc": "1/sin(x)",
-    "softplus": "log(1 + exp(x))", "swish": "x*sigmoid(x)", "silu": "x*sigmoid(x)",
-    "leaky_relu": "max(x, 0.01*x)", "relu6": "min(relu(x), 6)",
-}
-_NOT_OURS = {"asin", "acos", "atan", "arcsin", "arccos", "arctan", "atan2", "asinh",
-             "acosh", "atanh", "arctanh", "floor", "ceil", "round", "sign", "sgn", "gelu",
-             "elu", "selu", "erf", "gamma", "factorial"}
-
-
-def unknown_function(typed: str, pos: int) -> str:
-    """Returns the message for an unknown function, with the nearest name we have.
-
-    >>> unknown_function("ln", 0)
-    "unknown function 'ln' at 0: did you mean log?"
-    """
-    head = f"unknown function '{typed}' at {pos}"
-    name = {"σ": "sigmoid"}.get(typed, typed.lower())
-    if name in _WRITE_AS:
-        return f"{head}: write it as {_WRITE_AS[name]}"
-    alias = _ALIASES.get(name)
-    if alias in ("*", "@"):
-        return f"{head}: write a {alias} b"
-    near = [name] if name in FUNCTIONS else difflib.get_close_matches(name, FUNCTIONS, 1, 0.7)
-    if alias or near and name not in _NOT_OURS:
-        return f"{head}: did you mean {alias or near[0]}?"
-    ours = ", ".join(FUNCTIONS)
-    if name in _NOT_OURS:
-        return f"{head}: it is not one of ours ({ours})"
-    return f"{head}; the functions are {ours} (to multiply, write {typed}*(...))"
 
 
 def parse_program(text: str, given: Iterable[str] = ()) -> tuple[Statement, ...]:
