@@ -1,25 +1,21 @@
-"""Text -> statements of Trees, by our own tokenizer and precedence-climbing parser.
+"""Text -> statements of Trees, by our own tokenizer (tokens.py) and a precedence-climbing
+parser.
 
 The text is never evaluated: not by eval, not by sympify or parse_expr (which call eval),
 and not by Python's own grammar either. ast.parse refuses 3,000 chained additions with a
 RecursionError and raises MemoryError on 20,000 unary minuses (measured, CPython 3.11);
 a grammar of our own accepts exactly the language of the op table, with our messages,
 our limits and character offsets in every error.
-
-Input is read as students type it: − · × ÷ ² √ σ π are tokens of their own (never a
-rewrite of the text), so every offset points at the character the person typed.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Iterable
 
 from .errors import ParseError
 from .ops import BINARY, CONSTANTS, FUNCTIONS
-from .spelling import MEANS, SUPERSCRIPT, unexpected_character, unknown_function
+from .tokens import MAX_CHARS, tokenize, unknown_function
 
-MAX_CHARS = 20_000
 MAX_OPS = 2_500
 MAX_DEPTH = 128
 MAX_NAME_CHARS = 32
@@ -49,66 +45,6 @@ class Statement:
     name: str
     tree: Tree
     start: int
-
-
-_TOKEN = re.compile(
-    r"(?P<newline>\n)"
-    r"|(?P<space>[^\S\n]+)"
-    r"|(?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+\u2212]?[0-9]+)?)"  # ASCII digits only
-    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*|[σπ])"
-    r"|(?P<sup>[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
-    r"|(?P<compare>==|!=|<=|>=|[<>≤≥≠])"
-    r"|(?P<assign>=)"
-    r"|(?P<sep>;)"
-    r"|(?P<op>\*\*|[-+*/^(),@\u2212\u2013·⋅×÷√])"
-)
-# Tokens after which a new line continues the statement, and tokens before which it does.
-_CONTINUES_AFTER = {"+", "-", "*", "/", "^", "@", "(", ",", "√"}
-_CONTINUES_BEFORE = {"*", "/", "^", "@", ")", ","}
-def tokenize(text: str) -> list[tuple[str, str, int, int]]:
-    """Returns (kind, meaning, start, end) tokens, ending with ("end", "", n, n).
-
-    A new line separates statements, except inside parentheses, after an operator or
-    before one that cannot start an expression (x +⏎ y and x⏎ * y are one statement).
-    """
-    if len(text) > MAX_CHARS:
-        raise ParseError(f"expression is {len(text)} characters long; the limit is {MAX_CHARS}",
-                         MAX_CHARS)
-    tokens: list[tuple[str, str, int, int]] = []
-    pos, depth = 0, 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if not m:
-            raise ParseError(unexpected_character(text[pos], pos), pos)
-        kind, typed, end = m.lastgroup, m.group(), m.end()
-        pos = end
-        if kind == "space":
-            continue
-        if kind == "compare":
-            raise ParseError(f"comparisons are not allowed ('{typed}' at {m.start()}): an "
-                             "expression computes a number", m.start())
-        meaning = MEANS.get(typed, typed)
-        if kind == "sup":
-            meaning = typed.translate(SUPERSCRIPT).lstrip("+")
-        elif kind == "number":
-            meaning = typed.replace("\u2212", "-")
-        if kind == "newline":
-            last = tokens[-1] if tokens else None
-            if depth or last is None or last[0] in ("newline", "sep", "assign") \
-                    or last[1] in _CONTINUES_AFTER and last[0] == "op":
-                continue
-        elif tokens and tokens[-1][0] == "newline" and (
-                kind in ("sup", "assign") or kind == "op" and meaning in _CONTINUES_BEFORE):
-            tokens.pop()
-        if meaning == "(":
-            depth += 1
-        elif meaning == ")":
-            depth = max(0, depth - 1)
-        tokens.append((kind, meaning, m.start(), end))
-    if tokens and tokens[-1][0] == "newline":
-        tokens.pop()
-    tokens.append(("end", "", len(text), len(text)))
-    return tokens
 
 
 class _Parser:
@@ -326,6 +262,8 @@ class _Parser:
             if op is None:
                 raise ParseError(unknown_function(typed, pos), pos)
             return self.call(op, pos, depth)
+        if name in FUNCTIONS and self.peek()[0] == "sup" and self.peek(1)[1] == "(":
+            return self.powered_call(FUNCTIONS[name], typed, pos, depth)
         if name in FUNCTIONS:
             raise ParseError(f"function '{typed}' at {pos} needs its argument in parentheses: "
                              f"{typed}(...)", pos)
@@ -337,6 +275,17 @@ class _Parser:
         if constant in CONSTANTS and not (name == EULER and name in self.given):
             return Tree("const", (), pos, end, name=name, value=CONSTANTS[constant][0])
         return Tree("var", (), pos, end, name=name)
+
+    def powered_call(self, op, typed: str, pos: int, depth: int) -> Tree:
+        """sin²(x) is sin(x)², as written in trigonometry; sin⁻¹(x) would be arcsin."""
+        _, digits, at, end = self.take()
+        if digits.startswith("-"):
+            raise ParseError(f"{typed}{self.text[at:end]} at {pos} reads as an inverse "
+                             f"function, which we do not have; for a power write {typed}(x)^-1",
+                             pos)
+        call = self.call(op, pos, depth)
+        self.count_op(at)
+        return Tree("pow", (call, self.number(digits, at, end)), pos, call.end)
 
     def call(self, op, pos: int, depth: int) -> Tree:
         open_pos = self.take()[2]

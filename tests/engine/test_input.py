@@ -5,7 +5,7 @@ import math
 import pytest
 
 from engine import ChainruleError, analyze
-from engine.spelling import unknown_function
+from engine.tokens import unknown_function
 
 
 def numbers(text, values):
@@ -32,6 +32,7 @@ XY = {"x": "3", "y": "-2"}
     ("π·x²", "pi*x^2", XY),
     ("1e−3·x", "1e-3*x", XY),
     ("x**2", "x^2", XY),
+    ("sin²(x) + cos²(x)", "sin(x)^2 + cos(x)^2", XY), ("σ²(x)", "sigmoid(x)^2", XY),
 ])
 def test_a_unicode_spelling_gives_the_same_graph_as_its_ascii_twin(typed, ascii_twin, values):
     assert numbers(typed, values) == numbers(ascii_twin, values)
@@ -155,6 +156,8 @@ def test_an_exponent_of_more_than_three_digits_is_refused_where_it_is(text, offs
     ("σ", "function 'σ' at 0 needs its argument in parentheses: σ(...)"),
     ("x²y", "missing operator between 'x²' and 'y' at 2"),
     ("2√x", "missing operator between '2' and '√' at 1"),
+    ("sin⁻¹(x)", "sin⁻¹ at 0 reads as an inverse function, which we do not have"),
+    ("sin²x", "function 'sin' at 0 needs its argument in parentheses"),
     ("sin(x)(y)", "missing operator between 'sin(x)' and '(' at 6"),
 ])
 def test_what_is_not_ours_gets_a_plain_message(text, message):

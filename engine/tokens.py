@@ -1,19 +1,38 @@
-"""How people type maths, and what we say when it is not ours.
+"""Text -> tokens, read as students type maths; and what we say when it is not ours.
 
-The spellings a student reaches for (− · × ÷ ² √ σ π) and their meanings; the names people
-try for functions, with the nearest one we have or how to write it in ours.
+The spellings a student reaches for (− · × ÷ ² √ σ π) are tokens of their own with their
+meaning attached, never a rewrite of the text, so every offset points at the character the
+person typed. Unknown function names get the nearest one we have, or how to write them.
 """
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 
+from .errors import ParseError
 from .ops import FUNCTIONS
+
+MAX_CHARS = 20_000
 
 # What a typed spelling means: the token carries this, the offsets stay the typed ones.
 MEANS = {"\u2212": "-", "\u2013": "-", "·": "*", "⋅": "*", "×": "*", "÷": "/", "**": "^",
          "σ": "sigmoid", "π": "pi"}
 SUPERSCRIPT = str.maketrans("⁺⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "+-0123456789")
+_TOKEN = re.compile(
+    r"(?P<newline>\n)"
+    r"|(?P<space>[^\S\n]+)"
+    r"|(?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+\u2212]?[0-9]+)?)"  # ASCII digits only
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*|[σπ])"
+    r"|(?P<sup>[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
+    r"|(?P<compare>==|!=|<=|>=|[<>≤≥≠])"
+    r"|(?P<assign>=)"
+    r"|(?P<sep>;)"
+    r"|(?P<op>\*\*|[-+*/^(),@\u2212\u2013·⋅×÷√])"
+)
+# Tokens after which a new line continues the statement, and tokens before which it does.
+_CONTINUES_AFTER = {"+", "-", "*", "/", "^", "@", "(", ",", "√"}
+_CONTINUES_BEFORE = {"*", "/", "^", "@", ")", ","}
 # Characters people try that are not ours, with what to say about them.
 _REFUSED = {
     ".": "attribute access is not allowed",
@@ -23,6 +42,52 @@ _REFUSED = {
     '"': "strings are not allowed",
     ":": "':' is not allowed (no lambdas, slices or statements)",
 }
+
+
+def tokenize(text: str) -> list[tuple[str, str, int, int]]:
+    """Returns (kind, meaning, start, end) tokens, ending with ("end", "", n, n).
+
+    A new line separates statements, except inside parentheses, after an operator or
+    before one that cannot start an expression (x +⏎ y and x⏎ * y are one statement).
+    """
+    if len(text) > MAX_CHARS:
+        raise ParseError(f"expression is {len(text)} characters long; the limit is {MAX_CHARS}",
+                         MAX_CHARS)
+    tokens: list[tuple[str, str, int, int]] = []
+    pos, depth = 0, 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m:
+            raise ParseError(unexpected_character(text[pos], pos), pos)
+        kind, typed, end = m.lastgroup, m.group(), m.end()
+        pos = end
+        if kind == "space":
+            continue
+        if kind == "compare":
+            raise ParseError(f"comparisons are not allowed ('{typed}' at {m.start()}): an "
+                             "expression computes a number", m.start())
+        meaning = MEANS.get(typed, typed)
+        if kind == "sup":
+            meaning = typed.translate(SUPERSCRIPT).lstrip("+")
+        elif kind == "number":
+            meaning = typed.replace("\u2212", "-")
+        if kind == "newline":
+            last = tokens[-1] if tokens else None
+            if depth or last is None or last[0] in ("newline", "sep", "assign") \
+                    or last[1] in _CONTINUES_AFTER and last[0] == "op":
+                continue
+        elif tokens and tokens[-1][0] == "newline" and (
+                kind in ("sup", "assign") or kind == "op" and meaning in _CONTINUES_BEFORE):
+            tokens.pop()
+        if meaning == "(":
+            depth += 1
+        elif meaning == ")":
+            depth = max(0, depth - 1)
+        tokens.append((kind, meaning, m.start(), end))
+    if tokens and tokens[-1][0] == "newline":
+        tokens.pop()
+    tokens.append(("end", "", len(text), len(text)))
+    return tokens
 
 
 def unexpected_character(ch: str, pos: int) -> str:
