@@ -107,11 +107,6 @@ class _Parser:
             kind, token, pos, _ = self.peek()
             if kind == "sep":
                 self.take()
-                while self.peek()[0] == "newline":
-                    self.take()
-                if self.peek()[0] == "sep":
-                    pos = self.peek()[2]
-                    raise ParseError(f"empty statement at {pos}: remove the extra ';'", pos)
             elif kind not in ("newline", "end"):
                 if token == ")":
                     raise ParseError(f"unexpected ')' at {pos}: no '(' to close", pos)
@@ -126,7 +121,7 @@ class _Parser:
         return statements
 
     def statement(self) -> Statement:
-        kind, name, pos, end = self.peek()
+        kind, _, pos, _ = self.peek()
         if kind == "name" and self.peek(1)[0] == "assign":
             return self.assignment()
         tree = self.expression(0, 0)
