@@ -55,7 +55,7 @@ def analyze(expr: str, values: Mapping[str, object] | None = None, granularity: 
     """
     if not isinstance(expr, str):
         raise ChainruleError("expression must be text")
-    graph = build_graph(expr, granularity, share)
+    graph = build_graph(expr, granularity, share, given=values or ())
     values = values or {}
     given = {name: values.get(name, DEFAULT_VALUE) for name in graph.variables}
     inputs = {name: parse_value(name, text) for name, text in given.items()}

@@ -1,19 +1,21 @@
-"""Tree -> Graph: the gates as typed, in topological order, with stable ids.
+"""Statements -> Graph: the gates as typed, in topological order, with stable ids.
 
 Nodes are created children first, so the list order is a topological order and ids
 (n0, n1, ...) are stable for the same text. A variable is one node however often it is
-used (fan-out); constants are nodes of their own; each op occurrence is its own gate,
-unless `share` asks identical subexpressions to be one node.
+used (fan-out), and so is a named statement (`q = x + y; f = q*z`: q is one node, named
+q); constants are nodes of their own; each op occurrence is its own gate, unless `share`
+asks identical subexpressions to be one node.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Iterable
 
 from .errors import LimitError
 from .ops import CONSTANTS, OPS
-from .parse import MAX_OPS, Tree, parse
+from .parse import CONSTANT_SPELLINGS, MAX_OPS, Tree, parse, parse_program
 
 MAX_VARIABLES = 200
 _ATOM = 9  # precedence of names, numbers and function calls
@@ -29,6 +31,7 @@ class Node:
     const: float = 0.0         # a constant's value
     exact: str = ""            # a constant's exact text ("1.1", "pi"), for exact mode
     start: int = 0             # where it was typed, for messages
+    name: str = ""             # the statement's name (q in q = x + y), "" if unnamed
 
     @property
     def is_leaf(self) -> bool:
@@ -49,6 +52,7 @@ class Graph:
     variables: dict[str, int] = field(default_factory=dict)  # name -> node, first use first
     output: int = -1
     in_edges: list[list[int]] = field(default_factory=list)  # node -> its edges, by operand
+    names: dict[str, int] = field(default_factory=dict)  # statement name -> node, in order
 
     @property
     def has_array_ops(self) -> bool:
@@ -57,14 +61,38 @@ class Graph:
     def id(self, index: int) -> str:
         return f"n{index}"
 
+    @property
+    def text(self) -> str:
+        """Returns the whole input as canonical text: "q = x + y; f = q*z", or the output's
+        text for one expression."""
+        out = self.nodes[self.output]
+        lines = [f"{name} = {self.nodes[i].text}" for name, i in self.names.items()]
+        return "; ".join(lines if out.name else lines + [out.text])
 
-def build_graph(text: str, granularity: str = "fused", share: bool = False) -> Graph:
-    """Returns the graph of `text` (parsed safely), with fused or primitive gates."""
+
+def build_graph(text: str, granularity: str = "fused", share: bool = False, *,
+                given: Iterable[str] = ()) -> Graph:
+    """Returns the graph of `text` (parsed safely), with fused or primitive gates; the last
+    statement is the output. `given` names the variables that have values (`e` is Euler's
+    number unless it is one of them; a value for pi is refused).
+
+    >>> g = build_graph("q = x + y; f = q*z")
+    >>> [g.nodes[i].text for i in g.names.values()], g.nodes[g.output].name
+    (['x + y', 'q*z'], 'f')
+    """
     if granularity not in ("fused", "primitive"):
         raise LimitError(f"granularity must be 'fused' or 'primitive', not {granularity!r}")
     builder = _Builder(granularity == "primitive", share)
     graph = builder.graph
-    graph.output = builder.build(parse(text), {})
+    env: dict[str, int] = {}
+    for statement in parse_program(text, given):
+        index = builder.build(statement.tree, env)
+        if statement.name:
+            node = graph.nodes[index]
+            if not node.name:   # with share, two statements may compute one node
+                graph.nodes[index] = replace(node, name=statement.name)
+            env[statement.name] = graph.names[statement.name] = index
+    graph.output = index
     if len(graph.nodes) - len(graph.variables) > 2 * MAX_OPS:
         raise LimitError(f"the expanded graph has more than {2 * MAX_OPS} nodes; "
                          "that is the limit")
@@ -116,9 +144,10 @@ class _Builder:
                                                         start=t.start))
             return graph.variables[t.name]
         if t.op == "const":
-            if t.name in CONSTANTS:
-                return self.add(Node("const", (), t.name, _CONST_LATEX[t.name],
-                                     const=t.value, exact=t.name))
+            constant = CONSTANT_SPELLINGS.get(t.name, t.name)
+            if constant in CONSTANTS:
+                return self.add(Node("const", (), t.name, _CONST_LATEX[constant],
+                                     const=t.value, exact=constant))
             return self.add(Node("const", (), _number_text(t.name), _number_text(t.name),
                                  const=t.value, exact=t.name))
         op = OPS[t.op]
@@ -163,9 +192,18 @@ def _latex_name(name: str) -> str:
     return escaped if len(name) == 1 else rf"\mathrm{{{escaped}}}"
 
 
+def _operand(node: Node) -> Node:
+    """Returns how a node reads as an operand: a named one by its name, so that texts stay
+    as long as their statement (a chain of statements that each use the last one twice
+    would otherwise double its text at each step)."""
+    if not node.name:
+        return node
+    return Node(node.op, (), node.name, _latex_name(node.name))
+
+
 def _op_node(op, inputs: tuple[int, ...], nodes: list[Node]) -> Node:
     """Returns the node of `op` over `inputs`, with its text and LaTeX."""
-    args = [nodes[i] for i in inputs]
+    args = [_operand(nodes[i]) for i in inputs]
     if op.is_function:
         text = f"{op.name}({', '.join(a.text for a in args)})"
         return Node(op.name, inputs, text, _fill(op.latex, [a.latex for a in args]))

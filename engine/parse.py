@@ -1,4 +1,5 @@
-"""Text -> Tree, by our own tokenizer and precedence-climbing parser.
+"""Text -> statements of Trees, by our own tokenizer (tokens.py) and a precedence-climbing
+parser.
 
 The text is never evaluated: not by eval, not by sympify or parse_expr (which call eval),
 and not by Python's own grammar either. ast.parse refuses 3,000 chained additions with a
@@ -8,17 +9,21 @@ our limits and character offsets in every error.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from typing import Iterable
 
 from .errors import ParseError
 from .ops import BINARY, CONSTANTS, FUNCTIONS
+from .tokens import MAX_CHARS, tokenize, unknown_function
 
-MAX_CHARS = 20_000
 MAX_OPS = 2_500
 MAX_DEPTH = 128
 MAX_NAME_CHARS = 32
 MAX_NUMBER_CHARS = 40
+MAX_EXPONENT_DIGITS = 3      # 1e-999 is fine; 1e-999999 would cost exact mode 10**999999
+
+EULER = "e"                  # Euler's number, unless the person gives e a value
+CONSTANT_SPELLINGS = {EULER: "E"}   # how a constant may be typed -> its name in CONSTANTS
 
 
 @dataclass(frozen=True)
@@ -33,70 +38,139 @@ class Tree:
     value: float = 0.0       # a constant's value
 
 
-_TOKEN = re.compile(
-    r"(?P<space>\s+)"
-    r"|(?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"  # ASCII digits only
-    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<op>\*\*|[-+*/^(),@])"
-)
-# Characters people try that are not ours, with what to say about them.
-_REFUSED = {
-    ".": "attribute access is not allowed",
-    "[": "indexing and lists are not allowed in an expression",
-    "]": "indexing and lists are not allowed in an expression",
-    "'": "strings are not allowed",
-    '"': "strings are not allowed",
-    "=": "assignment and comparison are not allowed",
-    ":": "':' is not allowed (no lambdas, slices or statements)",
-    ";": "only one expression is allowed",
-}
+@dataclass(frozen=True)
+class Statement:
+    """One statement: `name = tree`, or a bare expression (name "") as the last one."""
 
-
-def tokenize(text: str) -> list[tuple[str, str, int]]:
-    """Returns (kind, text, offset) tokens, ending with ("end", "", len(text))."""
-    if len(text) > MAX_CHARS:
-        raise ParseError(f"expression is {len(text)} characters long; the limit is {MAX_CHARS}",
-                         MAX_CHARS)
-    tokens, pos = [], 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if not m:
-            ch = text[pos]
-            why = _REFUSED.get(ch, f"unexpected character {ch!r}")
-            raise ParseError(f"{why} at {pos}", pos)
-        kind = m.lastgroup
-        if kind != "space":
-            tokens.append((kind, m.group(), pos))
-        pos = m.end()
-    tokens.append(("end", "", len(text)))
-    return tokens
+    name: str
+    tree: Tree
+    start: int
 
 
 class _Parser:
-    def __init__(self, text: str):
+    def __init__(self, text: str, given: Iterable[str]):
         self.text = text
         self.tokens = tokenize(text)
         self.i = 0
         self.ops = 0
+        self.given = frozenset(given)        # names that have values: e is then a variable
+        self.defined: dict[str, int] = {}    # statement name -> where it is defined
+        self.uses: dict[str, int] = {}       # statement name -> how often later ones use it
+        self.first_use: dict[str, int] = {}  # free name or constant -> where first typed
 
-    def peek(self):
-        return self.tokens[self.i]
+    def peek(self, ahead: int = 0):
+        return self.tokens[min(self.i + ahead, len(self.tokens) - 1)]
 
     def take(self):
         token = self.tokens[self.i]
         self.i += 1
         return token
 
-    def expect(self, want: str, context: str):
-        kind, text, pos = self.take()
-        if text != want:
-            raise ParseError(f"{_describe(kind, text)} at {pos}: expected '{want}' {context}", pos)
+    def typed(self, start: int, end: int, limit: int = 24) -> str:
+        text = self.text[start:end]
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+    def unexpected(self, token, expected: str):
+        kind, _, pos, end = token
+        if kind == "assign":
+            raise ParseError(f"'=' at {pos} is inside an expression: '=' may only follow the "
+                             "name that starts a statement, as in q = x + y", pos)
+        what = {"end": "end of expression", "newline": "end of the line"}.get(
+            kind, f"unexpected '{self.text[pos:end]}'")
+        raise ParseError(f"{what} at {pos}: {expected}", pos)
 
     def count_op(self, pos: int):
         self.ops += 1
         if self.ops > MAX_OPS:
             raise ParseError(f"expression has more than {MAX_OPS} operations; that is the limit",
                              pos)
+
+    # --- statements -------------------------------------------------------------------
+
+    def program(self) -> list[Statement]:
+        statements: list[Statement] = []
+        while True:
+            while self.peek()[0] == "newline":
+                self.take()
+            kind, _, pos, _ = self.peek()
+            if kind == "end":
+                break
+            if kind == "sep":
+                raise ParseError(f"empty statement at {pos}: remove the extra ';'", pos)
+            if statements and not statements[-1].name:
+                last = statements[-1]
+                raise ParseError(
+                    f"the statement at {last.start} has no name; only the last statement may "
+                    f"be a bare expression: write q = {self.typed(last.start, last.tree.end)}",
+                    last.start)
+            statements.append(self.statement())
+            kind, token, pos, _ = self.peek()
+            if kind == "sep":
+                self.take()
+            elif kind not in ("newline", "end"):
+                if token == ")":
+                    raise ParseError(f"unexpected ')' at {pos}: no '(' to close", pos)
+                self.unexpected(self.peek(), "expected an operator")
+        if not statements:
+            raise ParseError("expression is empty", 0)
+        for name, count in self.uses.items():
+            if count == 0 and name != statements[-1].name:
+                at = self.defined[name]
+                raise ParseError(f"{name} (defined at {at}) is not used by a later statement; "
+                                 "the last statement is the output: use it or remove it", at)
+        return statements
+
+    def statement(self) -> Statement:
+        kind, _, pos, _ = self.peek()
+        if kind == "name" and self.peek(1)[0] == "assign":
+            return self.assignment()
+        tree = self.expression(0, 0)
+        if self.peek()[0] == "assign":
+            at = self.peek()[2]
+            raise ParseError(f"'=' at {at}: only a name can be given a value, as in "
+                             f"q = {self.typed(pos, tree.end)}", at)
+        return Statement("", tree, pos)
+
+    def assignment(self) -> Statement:
+        _, name, pos, end = self.take()
+        typed = self.text[pos:end]
+        equals = self.take()[2]
+        self.check_name(name, pos)
+        if name in FUNCTIONS:
+            raise ParseError(f"'{typed}' at {pos} is a function; name the statement something "
+                             "else, e.g. q", pos)
+        if name in CONSTANTS:
+            raise ParseError(_constant_message(name, pos), pos)
+        if name in self.defined:
+            raise ParseError(f"{typed} at {pos} is already defined at {self.defined[name]}; "
+                             "each name is defined once", pos)
+        if self.peek()[0] in ("end", "sep", "newline"):
+            raise ParseError(f"nothing after '=' at {equals}: write {typed} = an expression",
+                             equals)
+        tree = self.expression(0, 0)
+        if self.peek()[0] == "assign":
+            at = self.peek()[2]
+            raise ParseError(f"'=' at {at}: one '=' per statement; separate statements with "
+                             "';' or a new line", at)
+        used = self.first_use.get(name)
+        if used is not None:
+            where = "before it is defined at" if used < pos else "in its own definition at"
+            raise ParseError(f"{typed} is used at {used} {where} {pos}: define a name before "
+                             "using it", used)
+        right = self.typed(tree.start, tree.end)
+        number = tree.args[0] if tree.op == "neg" else tree
+        if number.op == "const" and number.name not in CONSTANTS and number.name != EULER:
+            raise ParseError(f"'{typed} = {right}' at {pos} gives {typed} a number: make it a "
+                             f"variable and set its value beside the expression ({typed}="
+                             f"{right} in the link), not in it", pos)
+        if tree.op in ("var", "const"):
+            raise ParseError(f"'{typed} = {right}' at {pos} only gives {right} another name: "
+                             f"a statement names a computation, as in {typed} = x + y", pos)
+        self.defined[name] = pos
+        self.uses[name] = 0
+        return Statement(name, tree, pos)
+
+    # --- expressions ------------------------------------------------------------------
 
     def expression(self, min_precedence: int, depth: int) -> Tree:
         """Precedence climbing: loops over left-associative chains, recurses only to nest."""
@@ -105,8 +179,8 @@ class _Parser:
                              f"{self.peek()[2]}", self.peek()[2])
         left = self.unary(depth)
         while True:
-            kind, text, pos = self.peek()
-            op = BINARY.get("^" if text == "**" else text) if kind == "op" else None
+            kind, text, pos, _ = self.peek()
+            op = BINARY.get(text) if kind == "op" else None
             if op is None or op.precedence < min_precedence:
                 return left
             self.take()
@@ -116,61 +190,97 @@ class _Parser:
             left = Tree(op.name, (left, right), left.start, right.end)
 
     def unary(self, depth: int) -> Tree:
-        kind, text, pos = self.peek()
-        if text in ("-", "+"):
+        kind, text, pos, _ = self.peek()
+        if kind == "op" and text in ("-", "+", "√"):
             self.take()
-            # -x^2 is -(x^2), and -x*y is (-x)*y: the operand binds tighter than * but
-            # looser than ^.
+            # -x^2 is -(x^2) and √x² is √(x²), while -x*y is (-x)*y: the operand binds
+            # tighter than * but looser than ^.
             operand = self.expression(BINARY["^"].precedence, depth + 1)
             if text == "+":
                 return operand
             self.count_op(pos)
-            return Tree("neg", (operand,), pos, operand.end)
+            return Tree("neg" if text == "-" else "sqrt", (operand,), pos, operand.end)
         return self.primary(depth)
 
     def primary(self, depth: int) -> Tree:
-        kind, text, pos = self.take()
+        token = self.take()
+        kind, text, pos, end = token
         if kind == "number":
-            return self.number(text, pos)
-        if kind == "name":
-            return self.name(text, pos, depth)
-        if text == "(":
+            tree = self.number(text, pos, end)
+        elif kind == "name":
+            tree = self.name(text, pos, end, depth)
+        elif text == "(":
             inner = self.expression(0, depth + 1)
-            self.expect(")", f"to close the '(' at {pos}")
-            return inner
-        if kind == "end":
+            close = self.peek()
+            if close[1] != ")":
+                self.unexpected(close, f"expected ')' to close the '(' at {pos}")
+            self.take()
+            tree = inner
+        elif kind == "end":
             raise ParseError(f"expression ends too soon at {pos}: expected a number, "
                              "a name or '('", pos)
-        raise ParseError(f"{_describe(kind, text)} at {pos}: expected a number, a name or '('",
-                         pos)
+        else:
+            self.unexpected(token, "expected a number, a name or '('")
+        while self.peek()[0] == "sup":       # x², x⁻¹: a power of what comes just before
+            _, digits, at, sup_end = self.take()
+            self.count_op(at)
+            exponent = self.number(digits, at, sup_end)
+            tree = Tree("pow", (tree, exponent), tree.start, sup_end)
+        self.no_juxtaposition(pos, self.tokens[self.i - 1][3])
+        return tree
 
-    def number(self, text: str, pos: int) -> Tree:
+    def number(self, text: str, pos: int, end: int) -> Tree:
         if len(text) > MAX_NUMBER_CHARS:
             raise ParseError(f"number at {pos} has more than {MAX_NUMBER_CHARS} characters", pos)
+        mantissa, e, exponent = text.lower().partition("e")
+        if e and len(exponent.lstrip("+-").lstrip("0")) > MAX_EXPONENT_DIGITS:
+            at = pos + len(mantissa)
+            raise ParseError(f"the exponent of the number at {pos} has more than "
+                             f"{MAX_EXPONENT_DIGITS} digits (at {at}); numbers are limited to "
+                             f"1e-999 .. 1e308", at)
         value = float(text)
         if value == float("inf"):
             raise ParseError(f"number at {pos} is too large", pos)
-        self.no_juxtaposition(pos + len(text), text)
-        return Tree("const", (), pos, pos + len(text), name=text, value=value)
+        return Tree("const", (), pos, end, name=text, value=value)
 
-    def name(self, text: str, pos: int, depth: int) -> Tree:
-        end = pos + len(text)
-        if len(text) > MAX_NAME_CHARS:
+    def check_name(self, name: str, pos: int):
+        if len(name) > MAX_NAME_CHARS:
             raise ParseError(f"name at {pos} has more than {MAX_NAME_CHARS} characters", pos)
-        if text.startswith("_"):
+        if name.startswith("_"):
             raise ParseError(f"names may not start with '_' (at {pos})", pos)
+
+    def name(self, name: str, pos: int, end: int, depth: int) -> Tree:
+        typed = self.text[pos:end]
+        self.check_name(name, pos)
         if self.peek()[1] == "(":
-            op = FUNCTIONS.get(text)
+            op = FUNCTIONS.get(name)
             if op is None:
-                raise ParseError(f"unknown function '{text}' at {pos}", pos)
+                raise ParseError(unknown_function(typed, pos), pos)
             return self.call(op, pos, depth)
-        if text in FUNCTIONS:
-            raise ParseError(f"function '{text}' at {pos} needs its argument in parentheses: "
-                             f"{text}(...)", pos)
-        self.no_juxtaposition(end, text)
-        if text in CONSTANTS:
-            return Tree("const", (), pos, end, name=text, value=CONSTANTS[text][0])
-        return Tree("var", (), pos, end, name=text)
+        if name in FUNCTIONS and self.peek()[0] == "sup" and self.peek(1)[1] == "(":
+            return self.powered_call(FUNCTIONS[name], typed, pos, depth)
+        if name in FUNCTIONS:
+            raise ParseError(f"function '{typed}' at {pos} needs its argument in parentheses: "
+                             f"{typed}(...)", pos)
+        if name in self.defined:
+            self.uses[name] += 1
+            return Tree("var", (), pos, end, name=name)
+        self.first_use.setdefault(name, pos)
+        constant = CONSTANT_SPELLINGS.get(name, name)
+        if constant in CONSTANTS and not (name == EULER and name in self.given):
+            return Tree("const", (), pos, end, name=name, value=CONSTANTS[constant][0])
+        return Tree("var", (), pos, end, name=name)
+
+    def powered_call(self, op, typed: str, pos: int, depth: int) -> Tree:
+        """sin²(x) is sin(x)², as written in trigonometry; sin⁻¹(x) would be arcsin."""
+        _, digits, at, end = self.take()
+        if digits.startswith("-"):
+            raise ParseError(f"{typed}{self.text[at:end]} at {pos} reads as an inverse "
+                             f"function, which we do not have; for a power write {typed}(x)^-1",
+                             pos)
+        call = self.call(op, pos, depth)
+        self.count_op(at)
+        return Tree("pow", (call, self.number(digits, at, end)), pos, call.end)
 
     def call(self, op, pos: int, depth: int) -> Tree:
         open_pos = self.take()[2]
@@ -178,40 +288,62 @@ class _Parser:
         while self.peek()[1] == ",":
             self.take()
             args.append(self.expression(0, depth + 1))
-        kind, text, close_pos = self.take()
-        if text != ")":
-            raise ParseError(f"{_describe(kind, text)} at {close_pos}: expected ',' or ')' to "
-                             f"close the '(' at {open_pos}", close_pos)
+        close = self.peek()
+        if close[1] != ")":
+            self.unexpected(close, f"expected ',' or ')' to close the '(' at {open_pos}")
+        self.take()
         if len(args) != op.arity:
             raise ParseError(f"{op.name} takes {op.arity} argument{'s' * (op.arity > 1)}, "
                              f"got {len(args)} (at {pos})", pos)
         self.count_op(pos)
-        return Tree(op.name, tuple(args), pos, close_pos + 1)
+        return Tree(op.name, tuple(args), pos, close[3])
 
-    def no_juxtaposition(self, end: int, what: str):
-        kind, text, pos = self.peek()
-        if kind in ("number", "name") or text == "(":
-            raise ParseError(f"missing operator between '{what}' and '{text}' at {pos} "
-                             "(write '*' to multiply)", pos)
+    def no_juxtaposition(self, start: int, end: int):
+        kind, text, pos, next_end = self.peek()
+        if kind in ("number", "name") or text in ("(", "√"):
+            raise ParseError(f"missing operator between '{self.typed(start, end)}' and "
+                             f"'{self.text[pos:next_end]}' at {pos} (write '*' to multiply)",
+                             pos)
+
+    def refuse_values_of_constants(self):
+        """A value given for pi or E would be silently ignored: say so instead."""
+        valued = sorted(self.given & CONSTANTS.keys())
+        if valued:
+            pos = self.first_use.get(valued[0])
+            raise ParseError(_constant_message(valued[0], pos), pos)
 
 
-def _describe(kind: str, text: str) -> str:
-    return "end of expression" if kind == "end" else f"unexpected '{text}'"
+def _constant_message(name: str, pos: int | None) -> str:
+    value, _, symbol = CONSTANTS[name]
+    where = f" (at {pos})" if pos is not None else ""
+    what = "Euler's number" if name == "E" else "the constant"
+    return (f"{name}{where} is {what} {symbol} = {value:.5f}…; it cannot be given a value: "
+            "give the variable another name")
 
 
-def parse(text: str) -> Tree:
-    """Returns the tree of `text`, or raises ParseError(message, offset).
+def parse_program(text: str, given: Iterable[str] = ()) -> tuple[Statement, ...]:
+    """Returns the statements of `text` (`q = x + y; f = q*z`, or one expression), the last
+    one the output; raises ParseError(message, offset). `given` names the variables that
+    have values: `e` is Euler's number unless it is one of them.
+
+    >>> [s.name for s in parse_program("q = x + y; f = q*z")]
+    ['q', 'f']
+    """
+    parser = _Parser(text, given)
+    statements = parser.program()
+    parser.refuse_values_of_constants()
+    return tuple(statements)
+
+
+def parse(text: str, given: Iterable[str] = ()) -> Tree:
+    """Returns the tree of one expression, or raises ParseError(message, offset).
 
     >>> parse("(x+y)*z").op
     'mul'
     """
-    parser = _Parser(text)
-    if parser.peek()[0] == "end":
-        raise ParseError("expression is empty", 0)
-    tree = parser.expression(0, 0)
-    kind, token, pos = parser.peek()
-    if kind != "end":
-        if token == ")":
-            raise ParseError(f"unexpected ')' at {pos}: no '(' to close", pos)
-        raise ParseError(f"{_describe(kind, token)} at {pos}: expected an operator", pos)
-    return tree
+    statements = parse_program(text, given)
+    if len(statements) > 1 or statements[0].name:
+        second = statements[-1] if len(statements) > 1 else statements[0]
+        raise ParseError(f"one expression is expected here, not statements (at {second.start})",
+                         second.start)
+    return statements[0].tree
