@@ -17,15 +17,17 @@ class Preset:
 
 PRESETS = (
     Preset("cs231n-add-mul", "f = (x + y) z", "CS231n: upstream × local = downstream; grads -4, -4, 3",
-           GraphQuery("(x + y)*z", {"x": "-2", "y": "5", "z": "-4"})),
+           GraphQuery("q = x + y; f = q*z", {"x": "-2", "y": "5", "z": "-4"})),
     Preset("cs231n-neuron", "Sigmoid neuron", "CS231n: sigmoid as one gate, local gradient (1 - σ)σ",
            GraphQuery("sigmoid(w0*x0 + w1*x1 + w2)", {"w0": "2", "x0": "-1", "w1": "-3", "x1": "-2", "w2": "-3"})),
     Preset("cs231n-neuron-written-out", "Sigmoid neuron, written out", "CS231n: the same neuron gate by gate: ×-1, exp, +1, 1/x",
            GraphQuery("1/(1 + exp(-(w0*x0 + w1*x1 + w2)))", {"w0": "2", "x0": "-1", "w1": "-3", "x1": "-2", "w2": "-3"})),
     Preset("apple", "Apples with tax", "Deep Learning from Scratch: 100 × 2 × 1.1 = 220; d_apple 2.2, d_tax 200",
-           GraphQuery("apple*apple_num*tax", {"apple": "100", "apple_num": "2", "tax": "1.1"})),
+           GraphQuery("apple_price = apple*apple_num; price = apple_price*tax",
+                      {"apple": "100", "apple_num": "2", "tax": "1.1"})),
     Preset("apple-orange", "Apples and oranges", "Deep Learning from Scratch: 715; d_orange 3.3, d_tax 650 (exact)",
-           GraphQuery("(apple*apple_num + orange*orange_num)*tax",
+           GraphQuery("apple_price = apple*apple_num; orange_price = orange*orange_num; "
+                      "all_price = apple_price + orange_price; price = all_price*tax",
                       {"apple": "100", "apple_num": "2", "orange": "150", "orange_num": "3", "tax": "1.1"}, exact=True)),
     Preset("gates", "Add, mul and max gates", "CS231n: add distributes, mul swaps, max routes",
            GraphQuery("2*(x*y + max(z, w))", {"x": "3", "y": "-4", "z": "2", "w": "-1"})),
@@ -46,7 +48,7 @@ PRESETS = (
            GraphQuery("2*dot(x, x)", {"x": "[0,1,2,3]"})),
     Preset("cs231n-wx", "f = ‖Wx‖²", "CS231n: q = Wx; dW = 2q xᵀ = [[0.088,0.176],[0.104,0.208]], "
            "dx = 2Wᵀq = [-0.112,0.636]",
-           GraphQuery("sqnorm(W @ x)", {"W": "[[0.1,0.5],[-0.3,0.8]]", "x": "[0.2,0.4]"})),
+           GraphQuery("q = W @ x; f = sqnorm(q)", {"W": "[[0.1,0.5],[-0.3,0.8]]", "x": "[0.2,0.4]"})),
     Preset("d2l-detach", "detach: z = u·x, u = detach(x·x)", "Dive into Deep Learning 2.5: dz/dx = u = "
            "[0,1,4,9], not 3x²",
            GraphQuery("sum(detach(x*x)*x)", {"x": "[0,1,2,3]"})),

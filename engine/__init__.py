@@ -9,7 +9,7 @@ from .analysis import Analysis, analyze
 from .errors import ChainruleError, LimitError, ParseError, ValueError_
 from .exact import MAX_EXACT_NODES
 from .graph import MAX_VARIABLES
-from .lesson import Lesson, Step
+from .lesson import Lesson, Step, explain
 from .ops import OP_LIST, OPS
 from .parse import MAX_CHARS, MAX_DEPTH, MAX_NAME_CHARS, MAX_NUMBER_CHARS, MAX_OPS
 from .options import OPTIONS, read_options
@@ -36,5 +36,5 @@ LIMITS = {
     "default_value": DEFAULT_VALUE,
 }
 
-__all__ = ["Analysis", "analyze", "Lesson", "Step", "ChainruleError", "LimitError", "ParseError",
+__all__ = ["Analysis", "analyze", "explain", "Lesson", "Step", "ChainruleError", "LimitError", "ParseError",
            "ValueError_", "LIMITS", "OPS", "OP_LIST", "OPTIONS", "read_options", "MEDIA_TYPES"]

@@ -37,7 +37,8 @@ class Analysis:
 
     @property
     def expr(self) -> str:
-        return self.graph.nodes[self.graph.output].text
+        """Returns the canonical text of the whole input: q = x + y; f = q*z for statements."""
+        return self.graph.text or self.graph.nodes[self.graph.output].text
 
 
 def analyze(expr: str, values: Mapping[str, object] | None = None, granularity: str = "fused",

@@ -21,7 +21,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .analysis import Analysis
+from .analysis import Analysis, analyze
 from .exact import exact_text
 from .format import fmt
 from .formulas import edge_formula
@@ -93,6 +93,23 @@ class Lesson:
         self.numbers = analysis.numbers
         self.memo: dict = {}     # what drawings of this lesson work out once (engine.render)
         self._formulas: dict = {}
+
+    @property
+    def expr(self) -> str:
+        return self.analysis.expr
+
+    @property
+    def latex(self) -> str:
+        """Returns the whole input typeset: its statements one after another, or the expression."""
+        g = self.graph
+        names = getattr(g, "names", None)
+        if not names:
+            return g.nodes[g.output].latex
+        return r",\quad ".join(f"{_latex_name(name)} = {g.nodes[i].latex}" for name, i in names.items())
+
+    @property
+    def gradcheck(self) -> dict:
+        return self.analysis.gradcheck
 
     # --- names -----------------------------------------------------------------------------------
 
@@ -265,7 +282,7 @@ class Lesson:
                           "role": OPS[target.op].role})
         return {
             "expr": a.expr,
-            "latex": g.nodes[out].latex,
+            "latex": self.latex,
             "granularity": a.granularity,
             "exact": a.exact,
             "output": {"id": g.id(out), "value": _plain(p.values[out]), "name": self.output_name,
@@ -336,3 +353,12 @@ def _plain(x):
 
 def _finite(x) -> bool:
     return math.isfinite(x) if x.__class__ is float else bool(np.all(np.isfinite(x)))
+
+
+def explain(expr: str, values=None, **options) -> Lesson:
+    """Returns the lesson of `expr` at `values`: engine.analyze's numbers, read as the lecture reads them.
+
+    >>> explain("(x+y)*z", {"x": "-2", "y": "5", "z": "-4"}).to_dict()["output"]["value"]
+    -12.0
+    """
+    return Lesson(analyze(expr, values, **options))

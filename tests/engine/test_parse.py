@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from engine import LIMITS, ChainruleError, analyze
+from engine import LIMITS, ChainruleError, explain
 from engine.parse import parse
 
 
@@ -20,16 +20,16 @@ from engine.parse import parse
     ("pi*E", "pi*E"), ("+x", "x"), ("--x", "-(-x)"),
 ])
 def test_typed_text_comes_back_canonical(text, typed):
-    assert analyze(text).expr == typed
+    assert explain(text).expr == typed
 
 
 def test_subtraction_division_and_negation_are_their_own_gates():
-    ops = [n["op"] for n in analyze("-(a - b)/c").to_dict()["nodes"]]
+    ops = [n["op"] for n in explain("-(a - b)/c").to_dict()["nodes"]]
     assert {"neg", "sub", "div"} <= set(ops)
 
 
 def test_sums_keep_the_typed_order_as_binary_adds():
-    d = analyze("w0*x0 + w1*x1 + w2").to_dict()
+    d = explain("w0*x0 + w1*x1 + w2").to_dict()
     adds = [n for n in d["nodes"] if n["op"] == "add"]
     assert [n["text"] for n in adds] == ["w0*x0 + w1*x1", "w0*x0 + w1*x1 + w2"]
 
@@ -58,7 +58,7 @@ def test_sums_keep_the_typed_order_as_binary_adds():
 ])
 def test_refused_with_message_and_offset(text, message, offset):
     with pytest.raises(ChainruleError) as caught:
-        analyze(text)
+        explain(text)
     assert message in caught.value.message and caught.value.offset == offset
 
 
@@ -74,14 +74,14 @@ def test_refused_with_message_and_offset(text, message, offset):
 def test_limits_answer_fast_with_a_clear_error(text, message):
     start = time.perf_counter()
     with pytest.raises(ChainruleError, match=message):
-        analyze(text)
+        explain(text)
     assert time.perf_counter() - start < 1.0
 
 
 def test_the_capacity_floor_of_the_api_contract_is_accepted():
-    assert analyze("+".join(f"x{i % 50}" for i in range(2_001))).graph.output >= 0
-    assert analyze("(" * 100 + "x" + ")" * 100).expr == "x"
-    assert analyze("sin(" * 100 + "x" + ")" * 100).to_dict()["variables"]["x"]["grad"] != 0
+    assert explain("+".join(f"x{i % 50}" for i in range(2_001))).graph.output >= 0
+    assert explain("(" * 100 + "x" + ")" * 100).expr == "x"
+    assert explain("sin(" * 100 + "x" + ")" * 100).to_dict()["variables"]["x"]["grad"] != 0
     assert LIMITS["max_chars"] >= 20_000 and LIMITS["max_ops"] >= 2_000
 
 
@@ -94,11 +94,11 @@ def test_the_capacity_floor_of_the_api_contract_is_accepted():
 ])
 def test_bad_values_are_refused_by_name(value, message):
     with pytest.raises(ChainruleError, match=message):
-        analyze("x*2", {"x": value})
+        explain("x*2", {"x": value})
 
 
 def test_a_variable_without_a_value_gets_the_documented_default():
-    assert analyze("x*y").to_dict()["variables"]["x"]["value"] == LIMITS["default_value"]
+    assert explain("x*y").to_dict()["variables"]["x"]["value"] == LIMITS["default_value"]
 
 
 def test_the_parser_never_evaluates_python():

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from engine import ChainruleError, analyze
+from engine import ChainruleError, explain
 from engine.graph import build_graph
 from engine.ops import CONSTANTS, FUNCTIONS
 from engine.parse import MAX_CHARS, MAX_OPS, parse, parse_program
@@ -28,7 +28,7 @@ def named(analysis, name):
     "q = x − y + 2·y; f = q × z",
 ])
 def test_the_seeds_q_is_x_plus_y_and_f_is_q_times_z(text):
-    a = analyze(text, SEED)
+    a = explain(text, SEED)
     d = a.to_dict()
     assert d["output"]["value"] == -12
     assert [d["variables"][v]["grad"] for v in "xyz"] == [-4, -4, 3]
@@ -48,7 +48,7 @@ def test_the_seeds_q_is_x_plus_y_and_f_is_q_times_z(text):
      {"w0": -0.197, "x0": 0.393, "w1": -0.393, "x1": -0.590, "w2": 0.197}, {"s": (1, 0.197)}),
 ])
 def test_the_seeds_worked_examples_with_named_intermediates(text, values, output, grads, names):
-    a = analyze(text, values)
+    a = explain(text, values)
     d = a.to_dict()
     assert d["output"]["value"] == pytest.approx(output, abs=1e-3)
     for name, grad in grads.items():
@@ -65,20 +65,20 @@ def test_the_seeds_worked_examples_with_named_intermediates(text, values, output
 ])
 def test_a_name_gives_the_same_numbers_as_the_expression_written_out(named_text, one_expression):
     values = {"x": "0.5", "y": "-1.5", "z": "3", "w": "2"}
-    a = analyze(named_text, values)
+    a = explain(named_text, values)
     out = a.to_dict()["output"]["value"]
     grads = {v: g["grad"] for v, g in a.to_dict()["variables"].items()}
     if one_expression:
-        b = analyze(one_expression, values).to_dict()
+        b = explain(one_expression, values).to_dict()
         assert out == b["output"]["value"]
         assert grads == {v: g["grad"] for v, g in b["variables"].items()}
     # the canonical text of the whole reads back as the same graph
-    again = analyze(a.graph.text, values)
+    again = explain(a.graph.text, values)
     assert again.graph.text == a.graph.text and again.to_dict()["output"]["value"] == out
 
 
 def test_a_name_used_twice_is_one_node_whose_shares_add_up():
-    a = analyze("q = x*y; f = q + q*z", {"x": "2", "y": "3", "z": "4"})
+    a = explain("q = x*y; f = q + q*z", {"x": "2", "y": "3", "z": "4"})
     q = a.graph.names["q"]
     assert sum(e.source == q for e in a.graph.edges) == 2    # fan-out
     assert named(a, "q") == (6, 1 + 4)                       # df/dq = 1 + z
@@ -142,7 +142,7 @@ def test_parse_reads_one_expression_and_parse_program_reads_statements():
 ])
 def test_statements_refused_with_message_and_offset(text, message, offset):
     with pytest.raises(ChainruleError) as caught:
-        analyze(text)
+        explain(text)
     assert message in caught.value.message and caught.value.offset == offset
 
 
@@ -154,7 +154,7 @@ def test_statements_refused_with_message_and_offset(text, message, offset):
     "q = x·y\n\n\nf = q²\n",                # blank lines, and a new line at the end
 ])
 def test_a_new_line_continues_an_unfinished_statement(text):
-    assert len(analyze(text).graph.nodes) >= 2
+    assert len(explain(text).graph.nodes) >= 2
 
 
 def _names(n):
@@ -178,7 +178,7 @@ def test_a_chain_of_2000_statements_each_using_the_last_twice_stays_small():
     # texts read names, not the written-out expression (which would double at each line)
     assert max(len(n.text) for n in g.nodes) <= 5
     assert sum(len(n.text) + len(n.latex) for n in g.nodes) < 100_000
-    assert analyze(text, {"x": "1", "y": "1"}).to_dict()["output"]["value"] == 1
+    assert explain(text, {"x": "1", "y": "1"}).to_dict()["output"]["value"] == 1
 
 
 def test_the_operation_limit_counts_across_statements():
@@ -187,4 +187,4 @@ def test_the_operation_limit_counts_across_statements():
                     + [f"{b}={a}+{a}+{a}+{a}" for a, b in zip(names, names[1:])])
     assert len(text) <= MAX_CHARS and 900 * 3 > MAX_OPS
     with pytest.raises(ChainruleError, match=f"more than {MAX_OPS} operations"):
-        analyze(text)
+        explain(text)
