@@ -70,7 +70,7 @@ def test_cs231n_wx_grads_are_2q_xT_and_2WT_q(client):
 
 def test_shapes_are_lists_empty_for_numbers(client):
     graph = graph_of(client, {**WX, "expr": "sqnorm(W @ x) * k", "k": "2"})
-    shapes = {node["name"]: node["shape"] for node in graph["nodes"]}
+    shapes = {node["text"]: node["shape"] for node in graph["nodes"]}
     assert shapes["W"] == [2, 2] and shapes["x"] == [2] and shapes["W @ x"] == [2] and shapes["k"] == []
     assert graph["variables"]["W"]["shape"] == [2, 2]
 
