@@ -110,7 +110,8 @@ class Op:
         set_(self, "arity", len(operands))
         set_(self, "locals", tuple(sp.sympify(e) for e in locals_))
         set_(self, "forward", sp.lambdify(operands, self.expr, _NUMPY))
-        set_(self, "local_fns", tuple(sp.lambdify((A, B, OUT), e, _NUMPY) for e in self.locals))
+        set_(self, "local_fns", tuple(_broadcasting(sp.lambdify((A, B, OUT), e, _NUMPY))
+                                      for e in self.locals))
         set_(self, "fast_forward", sp.lambdify(operands, self.expr, _FLOATS))
         set_(self, "fast_local_fns", tuple(_fast_rule(e) for e in self.locals))
         marked = [e.xreplace(_MARK) for e in self.locals]
@@ -126,6 +127,18 @@ class Op:
     @property
     def is_function(self) -> bool:
         return self.typed is None
+
+
+def _broadcasting(rule):
+    """Returns `rule` over arguments broadcast to one shape first: a Piecewise becomes numpy's
+    select, which cannot mix a scalar condition with an array choice (pow's rules at s^x)."""
+    def broadcast(*args):
+        arrays = [x for x in args if x is not None]
+        if any(x.__class__ is np.ndarray for x in arrays):
+            shaped = iter(np.broadcast_arrays(*arrays))
+            args = [None if x is None else next(shaped) for x in args]
+        return rule(*args)
+    return broadcast
 
 
 def _fast_rule(expr):
