@@ -14,6 +14,7 @@ results flow on instead of stopping the pass.
 """
 from __future__ import annotations
 
+import operator
 from contextlib import nullcontext
 from dataclasses import dataclass
 
@@ -82,11 +83,18 @@ def backward(graph: Graph, values: list, numbers=None, seed=1.0) -> Pass:
             up = grads[index]
             if up is None:
                 up = grads[index] = numbers.zero(values[index])
+            # (local, downstream) per operand, flat; unrolled, as every op has one or two
             shares = shares_of(node, OPS[node.op], values, index, up)
-            for edge, source, (loc, down) in zip(edges_of[index], inputs, shares):
-                upstream[edge], local[edge], downstream[edge] = up, loc, down
+            edges, source = edges_of[index], inputs[0]
+            upstream[edges[0]], local[edges[0]], downstream[edges[0]] = up, shares[0], shares[1]
+            so_far = grads[source]  # fan-out: the shares add up
+            grads[source] = shares[1] if so_far is None else add(so_far, shares[1])
+            if len(inputs) > 1:
+                source = inputs[1]
+                upstream[edges[1]], local[edges[1]], downstream[edges[1]] = \
+                    up, shares[2], shares[3]
                 so_far = grads[source]
-                grads[source] = down if so_far is None else add(so_far, down)
+                grads[source] = shares[3] if so_far is None else add(so_far, shares[3])
     for index, grad in enumerate(grads):
         if grad is None:
             grads[index] = numbers.zero(values[index])
@@ -128,30 +136,31 @@ class Floats:
         self.fast = all(v - v == 0 for v in values)
 
     def shares(self, node, op, values, index, up):
-        """Returns (local, downstream) per operand of the gate at `index`."""
+        """Returns (local, downstream) of each operand of the gate at `index`, flat."""
         inputs = node.inputs
-        args = (values[inputs[0]], values[inputs[1]] if len(inputs) > 1 else None, values[index])
-        shares = []
-        for operand, rule in enumerate(op.fast_local_fns):
-            loc = None
-            if self.fast:
-                if rule.__class__ is float:
-                    loc = rule
-                elif rule.__class__ is int:
-                    loc = args[rule]
+        a = values[inputs[0]]
+        b = values[inputs[1]] if len(inputs) > 1 else None
+        out = values[index]
+        if self.fast:
+            try:
+                locals_ = op.fast_locals
+                if locals_.__class__ is not tuple:
+                    locals_ = locals_(a, b, out)
+                if b is None:
+                    loc = locals_[0]
+                    if loc - loc == 0:
+                        return loc, up * loc
                 else:
-                    try:
-                        loc = rule(*args)
-                    except _FALLBACK:
-                        pass
-            if loc is None or loc - loc != 0:
-                loc = numpy_rule(op.local_fns[operand], *args)
-            shares.append((loc, up * loc))  # inf * 0 is nan for floats too, never an exception
-        return shares
+                    loc, loc_b = locals_
+                    if loc - loc == 0 and loc_b - loc_b == 0:
+                        return loc, up * loc, loc_b, up * loc_b
+            except _FALLBACK:
+                pass
+        # inf * 0 is nan for floats too, never an exception
+        return tuple(x for rule in op.local_fns for loc in [numpy_rule(rule, a, b, out)]
+                     for x in (loc, up * loc))
 
-    @staticmethod
-    def add(so_far, share):
-        return so_far + share
+    add = staticmethod(operator.add)   # a C function: called once per fan-in share
 
     @staticmethod
     def zero(value):
@@ -223,7 +232,7 @@ class Arrays:
         a = values[inputs[0]]
         b = values[inputs[1]] if len(inputs) > 1 else None
         out = values[index]
-        shares = []
+        shares = ()
         for operand, source in enumerate(inputs):
             shape = np.shape(values[source])
             if op.elementwise:
@@ -237,12 +246,10 @@ class Arrays:
             if np.shape(down) != shape:  # an engine bug, never the person's: not a 4xx
                 raise AssertionError(f"{op.name}'s gradient to operand {operand} has shape "
                                      f"{np.shape(down)}, not its operand's {shape}")
-            shares.append((loc, down))
+            shares += (loc, down)
         return shares
 
-    @staticmethod
-    def add(so_far, share):
-        return so_far + share   # a new array: `share` is also an edge's downstream
+    add = staticmethod(operator.add)   # a new array: `share` is also an edge's downstream
 
     @staticmethod
     def zero(value):

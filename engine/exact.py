@@ -106,7 +106,7 @@ class Fractions:
     def shares(self, node, op, values, index, up):
         inputs = node.inputs
         args = (values[inputs[0]], values[inputs[1]] if len(inputs) > 1 else None, values[index])
-        shares = []
+        shares = ()
         for operand, local in enumerate(op.locals):
             if all(x is None or x.__class__ is Fraction for x in args):
                 try:
@@ -118,7 +118,7 @@ class Fractions:
                 loc = None
             if loc is None:
                 loc = numpy_rule(op.local_fns[operand], *map(to_float, args))
-            shares.append((loc, self.multiply(up, loc)))
+            shares += (loc, self.multiply(up, loc))
         return shares
 
     def multiply(self, a, b):
