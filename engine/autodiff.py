@@ -196,6 +196,7 @@ class Arrays:
         return value
 
     def gate(self, node, op, args):
+        args = tuple(map(_numpy, args))   # numpy's inf and nan, never Python's ZeroDivisionError
         try:
             cost, size = cost_and_size(op, [np.shape(a) for a in args])
             if self.max_elements is not None and size > self.max_elements:
@@ -229,9 +230,9 @@ class Arrays:
 
     def shares(self, node, op, values, index, up):
         inputs = node.inputs
-        a = values[inputs[0]]
-        b = values[inputs[1]] if len(inputs) > 1 else None
-        out = values[index]
+        a = _numpy(values[inputs[0]])
+        b = _numpy(values[inputs[1]]) if len(inputs) > 1 else None
+        out, up = _numpy(values[index]), _numpy(up)
         shares = ()
         for operand, source in enumerate(inputs):
             shape = np.shape(values[source])
@@ -254,6 +255,11 @@ class Arrays:
     @staticmethod
     def zero(value):
         return np.zeros(value.shape) if value.__class__ is np.ndarray else 0.0
+
+
+def _numpy(x):
+    """Returns a Python float as numpy's float64, whose maths gives inf and nan, not errors."""
+    return np.float64(x) if x.__class__ is float else x
 
 
 def _shape_message(graph: Graph, node, args, error: Exception) -> str:
