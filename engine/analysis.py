@@ -1,7 +1,6 @@
 """analyze(expr, values) -> Analysis: the one call the web layer and the CLI make."""
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field

@@ -84,9 +84,7 @@ class Fractions:
         match = _DECIMAL.fullmatch(text.strip())
         if match is not None:
             whole, part, exponent = match.groups()
-            digits = len(whole) + len(part) + abs(int(exponent or 0)) if len(exponent or "") < 12 \
-                else MAX_DIGITS + 1
-            if digits > MAX_DIGITS:
+            if len(whole) + len(part) + abs(int(exponent or 0)) > MAX_DIGITS:
                 self._note(node, f"{name} has more digits than exact arithmetic keeps "
                                  f"({MAX_DIGITS:,}): floats from here")
                 return float(text)
