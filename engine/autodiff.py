@@ -72,8 +72,8 @@ def backward(graph: Graph, values: list, numbers=None, seed=1.0) -> Pass:
     grads: list = [None] * len(nodes)   # None: no share has arrived yet
     grads[graph.output] = seed
     upstream, local, downstream = [None] * n_edges, [None] * n_edges, [None] * n_edges
-    shares_of, add = numbers.shares, numbers.add
     numbers.start_backward(values)
+    shares_of, add = numbers.shares, numbers.add
     with numbers.context():
         for index in range(len(nodes) - 1, -1, -1):
             node = nodes[index]
@@ -83,18 +83,20 @@ def backward(graph: Graph, values: list, numbers=None, seed=1.0) -> Pass:
             up = grads[index]
             if up is None:
                 up = grads[index] = numbers.zero(values[index])
-            # (local, downstream) per operand, flat; unrolled, as every op has one or two
-            shares = shares_of(node, OPS[node.op], values, index, up)
+            # (local, downstream) per operand; unrolled, as every op has one or two operands
+            if len(inputs) == 1:
+                loc, down = shares_of(inputs, OPS[node.op], values, index, up)
+            else:
+                loc, down, loc_b, down_b = shares_of(inputs, OPS[node.op], values, index, up)
             edges, source = edges_of[index], inputs[0]
-            upstream[edges[0]], local[edges[0]], downstream[edges[0]] = up, shares[0], shares[1]
+            upstream[edges[0]], local[edges[0]], downstream[edges[0]] = up, loc, down
             so_far = grads[source]  # fan-out: the shares add up
-            grads[source] = shares[1] if so_far is None else add(so_far, shares[1])
+            grads[source] = down if so_far is None else add(so_far, down)
             if len(inputs) > 1:
                 source = inputs[1]
-                upstream[edges[1]], local[edges[1]], downstream[edges[1]] = \
-                    up, shares[2], shares[3]
+                upstream[edges[1]], local[edges[1]], downstream[edges[1]] = up, loc_b, down_b
                 so_far = grads[source]
-                grads[source] = shares[3] if so_far is None else add(so_far, shares[3])
+                grads[source] = down_b if so_far is None else add(so_far, down_b)
     for index, grad in enumerate(grads):
         if grad is None:
             grads[index] = numbers.zero(values[index])
@@ -133,29 +135,36 @@ class Floats:
         return value
 
     def start_backward(self, values: list) -> None:
+        """Python floats where every value is finite, numpy's rules throughout otherwise."""
         self.fast = all(v - v == 0 for v in values)
+        self.shares = self.fast_shares if self.fast else self.numpy_shares
 
-    def shares(self, node, op, values, index, up):
+    def fast_shares(self, inputs, op, values, index, up):
         """Returns (local, downstream) of each operand of the gate at `index`, flat."""
-        inputs = node.inputs
         a = values[inputs[0]]
         b = values[inputs[1]] if len(inputs) > 1 else None
         out = values[index]
-        if self.fast:
-            try:
-                locals_ = op.fast_locals
-                if locals_.__class__ is not tuple:
-                    locals_ = locals_(a, b, out)
-                if b is None:
-                    loc = locals_[0]
-                    if loc - loc == 0:
-                        return loc, up * loc
-                else:
-                    loc, loc_b = locals_
-                    if loc - loc == 0 and loc_b - loc_b == 0:
-                        return loc, up * loc, loc_b, up * loc_b
-            except _FALLBACK:
-                pass
+        try:
+            locals_ = op.fast_locals
+            if locals_.__class__ is not tuple:
+                locals_ = locals_(a, b, out)
+            if b is None:
+                loc = locals_[0]
+                if loc - loc == 0:
+                    return loc, up * loc
+            else:
+                loc, loc_b = locals_
+                if loc - loc == 0 and loc_b - loc_b == 0:
+                    return loc, up * loc, loc_b, up * loc_b
+        except _FALLBACK:
+            pass
+        return self.numpy_shares(inputs, op, values, index, up)
+
+    @staticmethod
+    def numpy_shares(inputs, op, values, index, up):
+        a = values[inputs[0]]
+        b = values[inputs[1]] if len(inputs) > 1 else None
+        out = values[index]
         # inf * 0 is nan for floats too, never an exception
         return tuple(x for rule in op.local_fns for loc in [numpy_rule(rule, a, b, out)]
                      for x in (loc, up * loc))
@@ -228,8 +237,7 @@ class Arrays:
     def start_backward(self, values: list) -> None:
         pass
 
-    def shares(self, node, op, values, index, up):
-        inputs = node.inputs
+    def shares(self, inputs, op, values, index, up):
         a = _numpy(values[inputs[0]])
         b = _numpy(values[inputs[1]]) if len(inputs) > 1 else None
         out, up = _numpy(values[index]), _numpy(up)

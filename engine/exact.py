@@ -101,8 +101,7 @@ class Fractions:
     def start_backward(self, values: list) -> None:
         pass
 
-    def shares(self, node, op, values, index, up):
-        inputs = node.inputs
+    def shares(self, inputs, op, values, index, up):
         args = (values[inputs[0]], values[inputs[1]] if len(inputs) > 1 else None, values[index])
         shares = ()
         for operand, local in enumerate(op.locals):
@@ -110,7 +109,7 @@ class Fractions:
                 try:
                     loc = evaluate(local, {A: args[0], B: args[1], OUT: args[2]})
                 except NotExact as e:
-                    self._note(node, f"{e}: its local gradient is a float")
+                    self.reasons.setdefault(index, f"{e}: its local gradient is a float")
                     loc = None
             else:
                 loc = None
