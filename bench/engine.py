@@ -14,7 +14,7 @@ compute the same numbers (checked before timing).
 Columns, all per op (an op is a gate: a non-leaf node):
   chainrule      engine.autodiff.forward + backward on the prebuilt graph
   analyze        engine.analyze(text, values) end to end: parse, graph, both passes; the
-                 finite-difference check is switched off (GRADCHECK_BUDGET = 0) as the
+                 finite-difference check is switched off (GRADCHECK_ELEMENT_OPS = 0) as the
                  other columns have none; empty past the parser's 2,500 ops
   +to_dict       analyze and Analysis.to_dict(): what the web layer pays
   micrograd      micrograd.engine.Value: building the graph is its forward
@@ -32,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-import engine.analysis  # noqa: E402
-from engine import analyze  # noqa: E402
+import engine.gradcheck  # noqa: E402
+from engine import analyze, explain  # noqa: E402
 from engine.autodiff import backward, forward  # noqa: E402
 from engine.graph import Graph, _Builder, build_graph  # noqa: E402
 from engine.parse import MAX_OPS, Tree, parse  # noqa: E402
@@ -152,7 +152,7 @@ def main(sizes=SIZES) -> None:
     torch.set_num_threads(1)
     # micrograd's backward sorts the graph recursively, one frame per level of depth
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20_000))
-    engine.analysis.GRADCHECK_BUDGET = 0     # no finite differences in the analyze column
+    engine.gradcheck.GRADCHECK_ELEMENT_OPS = 0    # no finite differences in the analyze column
     rng = random.Random(SEED)
     values = {name: rng.uniform(-1, 1) for name in VARIABLES}
     inputs = {name: np.float64(v) for name, v in values.items()}
@@ -176,7 +176,7 @@ def main(sizes=SIZES) -> None:
         if len(chunks) == 1:
             assert analyze(chunks[0], texts).gradcheck == {}
             t_an = best(lambda: analyze(chunks[0], texts))
-            t_dict = best(lambda: analyze(chunks[0], texts).to_dict())
+            t_dict = best(lambda: explain(chunks[0], texts).to_dict())
         else:
             t_an = t_dict = float("nan")
         t_mg = best(lambda: run_micrograd(graph, values))

@@ -6,7 +6,7 @@
 The net is the one seed 000 and 002 teach, typed as a person would:
     mse(W2 @ relu(W1 @ x), y) + lam*(sqnorm(W1) + sqnorm(W2))
 with W1 (width × width), W2 (10 × width), x (width), y (10). Columns:
-  chainrule   engine.autodiff.forward_arrays + backward_arrays on the prebuilt graph, with
+  chainrule   engine.autodiff.forward + backward with the Arrays numbers on the prebuilt graph, with
               the request size limits off (they bound what a URL may ask for)
   analyze     engine.analyze end to end from the JSON value texts, finite differences
               off; nan where the texts pass the typed-value limit (20,000 characters)
@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 import engine  # noqa: E402
-import engine.analysis  # noqa: E402
+import engine.gradcheck  # noqa: E402
 from engine import analyze  # noqa: E402
-from engine.autodiff import backward_arrays, forward_arrays  # noqa: E402
+from engine.autodiff import Arrays, backward, forward  # noqa: E402
 from engine.graph import build_graph  # noqa: E402
 
 NET = "mse(W2 @ relu(W1 @ x), y) + lam*(sqnorm(W1) + sqnorm(W2))"
@@ -45,7 +45,7 @@ def best(run, repeats: int) -> float:
 def main(widths: list[int]) -> None:
     import torch
     torch.set_num_threads(1)
-    engine.analysis.GRADCHECK_BUDGET = 0
+    engine.gradcheck.GRADCHECK_ELEMENT_OPS = 0
     rng = np.random.default_rng(0)
     print(f"2-layer net {NET}")
     print(f"{'width':>6} | {'chainrule':>10} {'analyze':>10} {'torch':>10} | {'cr/torch':>8}")
@@ -59,8 +59,8 @@ def main(widths: list[int]) -> None:
         repeats = 20 if width < 1000 else 5
 
         def ours():
-            values = forward_arrays(graph, inputs, max_elements=None, max_total=None)
-            return backward_arrays(graph, values, 1.0)
+            numbers = Arrays(graph, max_elements=None, max_element_ops=None, max_answer=None)
+            return backward(graph, forward(graph, inputs, numbers), numbers, 1.0)
 
         texts = {name: json.dumps(a.tolist()) for name, a in arrays.items()}
         texts["lam"] = "0.01"

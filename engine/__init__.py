@@ -7,7 +7,9 @@ upstream, local and downstream gradient out. Pure Python; no web imports.
 """
 from .analysis import Analysis, analyze
 from .errors import ChainruleError, LimitError, ParseError, ValueError_
-from .exact import MAX_EXACT_NODES
+from .autodiff import MAX_ANSWER_NUMBERS, MAX_ELEMENT_OPS
+from .exact import MAX_BITS, MAX_DIGITS, MAX_EXACT_NODES, MAX_ROOT_INDEX
+from .gradcheck import GRADCHECK_ELEMENT_OPS
 from .graph import MAX_VARIABLES
 from .lesson import Lesson, Step, explain
 from .ops import OP_LIST, OPS
@@ -29,6 +31,12 @@ LIMITS = {
     "max_array_chars": MAX_ARRAY_CHARS,
     "max_array_elements": MAX_ARRAY_ELEMENTS,
     "max_exact_nodes": MAX_EXACT_NODES,
+    "max_exact_bits": MAX_BITS,
+    "max_exact_digits": MAX_DIGITS,
+    "max_exact_root_index": MAX_ROOT_INDEX,
+    "max_element_ops": MAX_ELEMENT_OPS,
+    "max_answer_numbers": MAX_ANSWER_NUMBERS,
+    "gradcheck_element_ops": GRADCHECK_ELEMENT_OPS,
     "max_draw_nodes": MAX_DRAW_NODES,
     "tool_cpu_s": TOOL_CPU_S,
     "max_slide_steps": MAX_SLIDE_STEPS,

@@ -3,19 +3,17 @@
 What a person reads about them (names, formulas, steps, the JSON) is engine.lesson's."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Mapping
 
 import numpy as np
 
-from .autodiff import Pass, backward, backward_arrays, forward, forward_arrays, shape_text
+from .autodiff import Arrays, Pass, backward, forward, shape_text
 from .errors import ChainruleError
 from .exact import exact_pass
+from .gradcheck import gradcheck
 from .graph import Graph, build_graph
 from .values import DEFAULT_VALUE, parse_value
-
-GRADCHECK_BUDGET = 100_000  # node evaluations the finite-difference check may spend
 
 
 @dataclass
@@ -27,9 +25,10 @@ class Analysis:
     granularity: str
     exact: bool
     inputs: dict[str, object]                 # the variables' values as given (or default)
-    exact_values: list | None = None          # sympy numbers per node, in exact mode
+    exact_values: list | None = None          # fractions per node in exact mode (None where not one)
     gradcheck: dict = field(default_factory=dict)
     seed: object = 1.0                        # the upstream gradient at the output
+    exact_reasons: dict = field(default_factory=dict)   # node -> why it is a float in exact mode
 
     @property
     def variables(self) -> list[str]:
@@ -64,19 +63,16 @@ def analyze(expr: str, values: Mapping[str, object] | None = None, granularity: 
     if exact and arrays:
         raise ChainruleError("exact arithmetic works on numbers only, not arrays: turn exact off")
     if exact:
-        numbers, exact_values = exact_pass(graph, given)
-        seed = 1.0
-    elif arrays:
-        values_ = forward_arrays(graph, inputs)
-        seed = _seed(upstream, values_[graph.output])
-        numbers, exact_values = backward_arrays(graph, values_, seed), None
+        exact_numbers = exact_pass(graph, given)
+        numbers, exact_values, seed = exact_numbers.floats, exact_numbers.values, 1.0
     else:
-        numbers, exact_values = backward(graph, forward(graph, inputs)), None
-        seed = 1.0
-    analysis = Analysis(graph, numbers, granularity, exact, given, exact_values)
-    analysis.seed = seed
-    analysis.gradcheck = gradcheck(graph, inputs, numbers, seed)
-    return analysis
+        strategy = Arrays(graph) if arrays else None
+        values_ = forward(graph, inputs, strategy)
+        seed = _seed(upstream, values_[graph.output]) if arrays else 1.0
+        numbers, exact_values = backward(graph, values_, strategy, seed), None
+    check = gradcheck(graph, inputs, numbers, seed, arrays, strategy.element_ops if arrays else 0)
+    return Analysis(graph, numbers, granularity, exact, given, exact_values, check, seed,
+                    exact_numbers.reasons if exact else {})
 
 
 def _seed(upstream, out):
@@ -88,53 +84,5 @@ def _seed(upstream, out):
         raise ChainruleError(f"upstream has shape {shape_text(np.shape(seed))} but the output "
                              f"has shape {shape_text(np.shape(out))}")
     return seed
-
-
-def gradcheck(graph: Graph, inputs: dict, numbers: Pass, seed=1.0) -> dict:
-    """Returns central finite differences beside the analytic grad, per variable.
-
-    The step is 1e-6 relative to the value; rel_error is the largest over a variable's
-    elements of |a - n| / max(|a|, |n|, 1e-8). An array output is checked through
-    sum(seed * output). Skipped (empty) past GRADCHECK_BUDGET node evaluations.
-    """
-    elements = sum(int(np.size(v)) for v in inputs.values())
-    if 2 * elements * len(graph.nodes) > GRADCHECK_BUDGET:
-        return {}
-    arrays = not all(isinstance(v, float) for v in inputs.values()) or graph.has_array_ops
-    run = forward_arrays if arrays else forward
-    result = {}
-    for name, index in graph.variables.items():
-        x = np.asarray(inputs[name], dtype=float)
-        numeric = np.zeros(x.shape)
-        for position in np.ndindex(x.shape):
-            h = 1e-6 * max(1.0, abs(float(x[position])))
-            ends = []
-            for step in (h, -h):
-                shifted = x.copy()
-                shifted[position] += step
-                moved = dict(inputs, **{name: shifted if x.ndim else float(shifted)})
-                try:
-                    ends.append(np.sum(np.multiply(seed, run(graph, moved)[graph.output])))
-                except ChainruleError:
-                    ends.append(math.nan)
-            with np.errstate(all="ignore"):
-                numeric[position] = (ends[0] - ends[1]) / (2 * h)
-        analytic = np.asarray(numbers.grads[index], dtype=float)
-        with np.errstate(all="ignore"):
-            scale = np.maximum(np.maximum(abs(analytic), abs(numeric)), 1e-8)
-            error = float(np.max(abs(analytic - numeric) / scale))
-        result[name] = {"analytic": _num(analytic), "numeric": _num(numeric), "rel_error": error}
-        if any(node.op == "detach" for node in graph.nodes):
-            result[name]["note"] = ("detach stops gradients that finite differences still see: "
-                                    "a difference here is the point of detach")
-    return result
-
-
-def _num(x):
-    """Returns a float, or nested lists of floats for an array (None stays None)."""
-    if x is None:
-        return None
-    # + 0.0 turns -0.0 (relu's blocked gradient) into 0.0
-    return (x + 0.0).tolist() if isinstance(x, np.ndarray) and x.ndim else float(x) + 0.0
 
 

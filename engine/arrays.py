@@ -10,16 +10,40 @@ import numpy as np
 
 
 def unbroadcast(grad, shape: tuple) -> object:
-    """Returns `grad` summed down to `shape`: the fan-out rule for broadcast operands."""
+    """Returns `grad` summed down to `shape`: the fan-out rule for broadcast operands. A
+    gradient smaller than its operand (ce's target t when t is larger than p: the local
+    -log p has p's shape) is first spread over the operand, as PyTorch does."""
     grad = np.asarray(grad, dtype=float)
-    if grad.shape == tuple(shape):
+    shape = tuple(shape)
+    if grad.shape == shape:
         return grad if grad.ndim else float(grad)
+    grad = np.broadcast_to(grad, np.broadcast_shapes(grad.shape, shape))
     while grad.ndim > len(shape):
         grad = grad.sum(axis=0)
     for axis, size in enumerate(shape):
         if size == 1 and grad.shape[axis] != 1:
             grad = grad.sum(axis=axis, keepdims=True)
     return grad if grad.ndim else float(grad)
+
+
+def cost_and_size(op, shapes: list[tuple]) -> tuple[int, int]:
+    """Returns, before the work, a gate's element-operations and a bound on its output's
+    size: m·k·n and m·n for a matrix product; the broadcast size for any other binary op
+    (ValueError where the shapes do not broadcast); the operand's size for a unary op."""
+    sizes = [int(np.prod(s)) for s in shapes]
+    if op.name == "matmul":
+        a, b = shapes
+        if not a or not b:
+            raise ValueError("@ needs two arrays; use * to scale by a number")
+        m, k = (a if len(a) == 2 else (1, a[0]))
+        k2, n = (b if len(b) == 2 else (b[0], 1))
+        if k != k2:
+            raise ValueError("matmul: core dimension mismatch")
+        return max(m * k * n, 1), m * n
+    if len(shapes) == 2:
+        size = int(np.prod(np.broadcast_shapes(*shapes)))
+        return max(size, 1), size
+    return max(sizes[0], 1), sizes[0]
 
 
 def transpose(a):

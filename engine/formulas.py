@@ -140,7 +140,11 @@ def _template(op_name: str, operand: int, literals: tuple, tie: bool, latex: boo
         return (op.local_latex if latex else op.local_text)[operand]
     if tie:
         return TIE_LATEX if latex else TIE_TEXT
-    stand_in = {s: _number(literal) if literal is not None else hold
+    # A literal goes in as a number only when it is small and the other operand is not one too: sympy
+    # simplifies 2·x^(2−1) to 2x, but would work out 0.004^0.1234567 exactly, without end.
+    simplify = sum(literal is not None for literal in literals) == 1
+    stand_in = {s: _number(literal) if literal is not None and simplify and _small(literal) else
+                (sp.Symbol(literal) if literal is not None else hold)
                 for s, hold, literal in zip((A, B), _HOLD, literals)}
     own_function = op.expr.args and op.expr.args[0] == A   # exp(a), tanh(a), a^b, √a: written out
     stand_in[OUT] = op.expr.xreplace(stand_in) if own_function else _HOLD_OUT
@@ -150,6 +154,14 @@ def _template(op_name: str, operand: int, literals: tuple, tie: bool, latex: boo
     if latex:
         return _Latex().doprint(expr)
     return _Text().doprint(expr)
+
+
+def _small(literal: str) -> bool:
+    """True for a literal sympy can use as a number at no risk: pi, e, or at most 4 significant digits."""
+    if literal in _CONSTANTS:
+        return True
+    digits = re.sub(r"e.*$", "", literal.lower()).replace(".", "").lstrip("0")
+    return len(digits) <= 4 and "e" not in literal.lower()
 
 
 def _number(literal: str) -> sp.Expr:

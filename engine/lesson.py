@@ -267,9 +267,8 @@ class Lesson:
                 item["fan_out_role"] = "fan-out adds: the shares coming back are summed"
             if a.exact_values is not None:
                 item["exact"] = exact_text(a.exact_values[i])
-                note = (getattr(a, "exact_notes", None) or {}).get(i)
-                if note:
-                    item["exact_note"] = note
+                if i in a.exact_reasons:
+                    item["exact_note"] = a.exact_reasons[i]   # why this node is a float: said in the panel
             nodes.append(item)
         edges = []
         for e, edge in enumerate(g.edges):

@@ -94,7 +94,8 @@ class Op:
     forward: Callable = field(init=False, repr=False)
     local_fns: tuple = field(init=False, repr=False)
     fast_forward: Callable = field(init=False, repr=False)    # floats; may raise
-    fast_local_fns: tuple = field(init=False, repr=False)   # a float, an argument index, or a function
+    fast_locals: Callable | tuple = field(init=False, repr=False)  # floats: (a, b, out) -> every
+    #                                     local (may raise), or the locals when they are constants
     local_text: tuple = field(init=False, repr=False)
     local_latex: tuple = field(init=False, repr=False)
 
@@ -110,9 +111,12 @@ class Op:
         set_(self, "arity", len(operands))
         set_(self, "locals", tuple(sp.sympify(e) for e in locals_))
         set_(self, "forward", sp.lambdify(operands, self.expr, _NUMPY))
-        set_(self, "local_fns", tuple(sp.lambdify((A, B, OUT), e, _NUMPY) for e in self.locals))
+        set_(self, "local_fns", tuple(_broadcasting(sp.lambdify((A, B, OUT), e, _NUMPY))
+                                      for e in self.locals))
         set_(self, "fast_forward", sp.lambdify(operands, self.expr, _FLOATS))
-        set_(self, "fast_local_fns", tuple(_fast_rule(e) for e in self.locals))
+        set_(self, "fast_locals", tuple(map(float, self.locals))
+             if all(e.is_number for e in self.locals)   # add, sub, neg: no call at all
+             else sp.lambdify((A, B, OUT), tuple(self.locals), _FLOATS))
         marked = [e.xreplace(_MARK) for e in self.locals]
         set_(self, "local_text", tuple(_Text().doprint(e).replace("**", "^") for e in marked))
         set_(self, "local_latex", tuple(_Latex().doprint(e) for e in marked))
@@ -128,14 +132,16 @@ class Op:
         return self.typed is None
 
 
-def _fast_rule(expr):
-    """Returns what backward needs of a local rule, cheapest first: a constant (add's 1),
-    the index of an argument (mul's other operand) among (a, b, out), or a function."""
-    if expr.is_number:
-        return float(expr)
-    if expr in (A, B, OUT):
-        return (A, B, OUT).index(expr)
-    return sp.lambdify((A, B, OUT), expr, _FLOATS)
+def _broadcasting(rule):
+    """Returns `rule` over arguments broadcast to one shape first: a Piecewise becomes numpy's
+    select, which cannot mix a scalar condition with an array choice (pow's rules at s^x)."""
+    def broadcast(*args):
+        arrays = [x for x in args if x is not None]
+        if any(x.__class__ is np.ndarray for x in arrays):
+            shaped = iter(np.broadcast_arrays(*arrays))
+            args = [None if x is None else next(shaped) for x in args]
+        return rule(*args)
+    return broadcast
 
 
 def _where_zero(condition, rule):

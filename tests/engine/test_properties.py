@@ -9,9 +9,11 @@ properties and checked one by one in the torch table at the end.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import math
+import zlib
 
 import numpy as np
 import pytest
@@ -19,7 +21,7 @@ import sympy as sp
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from engine import analyze
+from engine import ChainruleError, analyze, Lesson, explain
 from engine.autodiff import forward
 from torch_oracle import replay, torch_ops
 from engine.ops import A, B, BINARY, CONSTANTS, OPS
@@ -78,15 +80,27 @@ def expressions(depth: int, positive: bool = False) -> st.SearchStrategy[str]:
     if positive:
         binary = st.tuples(pos, st.sampled_from("+*/"), pos).map(_binary)
         functions = st.one_of(
-            st.sampled_from(sorted(KEEPS_POSITIVE)).flatmap(lambda n: _function(n, pos)),
-            st.sampled_from(sorted(ALWAYS_POSITIVE)).flatmap(lambda n: _function(n, anything)))
+            stably(KEEPS_POSITIVE).flatmap(lambda n: _function(n, pos)),
+            stably(ALWAYS_POSITIVE).flatmap(lambda n: _function(n, anything)))
         return weighted((binary, 3), (power, 1), (functions, 2))
     ops = [op for op in BINARY if op != "^" and BINARY[op].elementwise]
-    binary = st.tuples(anything, st.sampled_from(ops), anything).map(_binary)
+    binary = st.tuples(anything, stably(ops), anything).map(_binary)
     negation = anything.map(lambda a: f"-{_paren(a)}")
-    functions = st.sampled_from(FUNCTIONS).flatmap(
+    functions = stably(FUNCTIONS).flatmap(
         lambda n: _function(n, pos if n in NEEDS_POSITIVE else anything))
     return weighted((binary, 4), (negation, 1), (power, 1), (functions, 3))
+
+
+def stably(names) -> st.SearchStrategy[str]:
+    """Returns one of `names`, drawn so that adding an op later changes few derandomized
+    examples: each name owns arcs of a 32-bit circle that end at hashes of it (consistent
+    hashing, 32 arcs per name so their shares are even), and a draw is a point on the circle.
+    With st.sampled_from, a new op would shift the index of every name after it. The drawn
+    integer is hashed onto the circle, as hypothesis favours small and boundary integers."""
+    ring = sorted((zlib.crc32(f"{name}#{k}".encode()), name) for name in names for k in range(32))
+    points = [point for point, _ in ring]
+    return st.integers(0, 2**32 - 1).map(lambda x: ring[
+        bisect.bisect_left(points, zlib.crc32(x.to_bytes(4, "little"))) % len(ring)][1])
 
 
 def weighted(*choices: tuple[st.SearchStrategy, int]) -> st.SearchStrategy:
@@ -213,6 +227,42 @@ def test_gradients_agree_with_central_differences(granularity, expr, values):
             assert check["rel_error"] < 1e-5, (expr, name, check)
 
 
+def local_conditioning(analysis, step: float = 1e-7) -> float:
+    """Returns the sum over edges of each local gradient's condition number as computed: how
+    much a relative change of its arguments (a, b, out) changes it, relatively. A formula
+    that cancels (tanh's 1 - out² where out rounds near 1) has a large one; the rounding in
+    the gradient is then about eps times it, in either granularity."""
+    p, total = analysis.numbers, 0.0
+    for e, edge in enumerate(analysis.graph.edges):
+        node = analysis.graph.nodes[edge.target]
+        args = [float(p.values[i]) for i in node.inputs] + [None] * (2 - len(node.inputs))
+        args.append(float(p.values[edge.target]))
+        rule, local = OPS[node.op].local_fns[edge.operand], float(p.local[e])
+        for k, x in enumerate(args):
+            if x is None or x == 0:
+                continue
+            moved = list(args)
+            moved[k] = x * (1 + step)
+            with np.errstate(all="ignore"):
+                changed = float(rule(*(None if v is None else np.float64(v) for v in moved)))
+            if math.isfinite(changed) and local != 0:
+                total += abs(changed - local) / (abs(local) * step)
+    return total
+
+
+def absolute_gradients(analysis) -> dict[str, float]:
+    """Returns, per variable, the backward pass with every local made positive: the size of
+    the terms its gradient sums. Where they cancel (f - f gives 0 from terms of size 1), the
+    rounding left over is relative to them, not to the gradient."""
+    g, p = analysis.graph, analysis.numbers
+    sizes = [0.0] * len(g.nodes)
+    sizes[g.output] = 1.0
+    for index in range(len(g.nodes) - 1, -1, -1):
+        for e in g.in_edges[index]:
+            sizes[g.edges[e].source] += sizes[index] * abs(float(p.local[e]))
+    return {name: sizes[i] for name, i in g.variables.items()}
+
+
 @PROPERTIES
 @given(expr=EXPRESSIONS, values=VALUES)
 def test_fused_and_primitive_give_the_same_gradients(expr, values):
@@ -223,8 +273,21 @@ def test_fused_and_primitive_give_the_same_gradients(expr, values):
     out = (float(fused.numbers.values[fused.graph.output]),
            float(primitive.numbers.values[primitive.graph.output]))
     assert close(*out, rel=1e-9, scale=1e-9)
+    # 1e-9, or what rounding in ill-conditioned local formulas can reach (64 eps per unit)
+    conditioning = local_conditioning(fused) + local_conditioning(primitive)
+    rel = max(1e-9, 64 * np.finfo(float).eps * conditioning)
+    terms = absolute_gradients(fused)
     for name, grad in grads(fused).items():
-        assert close(grad, grads(primitive)[name], rel=1e-9, scale=1e-9), (expr, name)
+        assert close(grad, grads(primitive)[name], rel=rel, scale=max(1e-9, terms[name])), \
+            (expr, name, rel)
+
+
+def test_the_tolerance_of_fused_against_primitive_grows_with_a_cancelling_local():
+    """tanh's local 1 - out² at out near 1 loses digits; at a moderate point it does not."""
+    steep = analyze("tanh(exp((x + w)/x))", {"x": "0.9", "w": "1.2"})
+    gentle = analyze("tanh(x*w)", {"x": "0.9", "w": "1.2"})
+    assert 64 * np.finfo(float).eps * local_conditioning(steep) > 1e-9
+    assert 64 * np.finfo(float).eps * local_conditioning(gentle) < 1e-12
 
 
 @PROPERTIES
@@ -233,8 +296,10 @@ def test_sharing_subexpressions_keeps_the_gradients(expr, values):
     plain, shared = analyze(expr, values), analyze(expr, values, share=True)
     assume(finite_and_moderate(plain, 1e8))
     assert len(shared.graph.nodes) <= len(plain.graph.nodes)
+    terms = absolute_gradients(plain)
     for name, grad in grads(plain).items():
-        assert close(grad, grads(shared)[name], rel=1e-9, scale=1e-9), (expr, name)
+        assert close(grad, grads(shared)[name], rel=1e-9, scale=max(1e-9, terms[name])), \
+            (expr, name)
 
 
 # --- edge invariants on every generated graph, finite or not ----------------------------
@@ -243,7 +308,7 @@ def test_sharing_subexpressions_keeps_the_gradients(expr, values):
 @PROPERTIES
 @given(expr=EXPRESSIONS, values=ANY_VALUES)
 def test_every_edge_is_upstream_times_local_and_grads_are_their_sums(granularity, expr, values):
-    d = analyze(expr, values, granularity=granularity).to_dict()
+    d = explain(expr, values, granularity=granularity).to_dict()
     nodes = {n["id"]: n for n in d["nodes"]}
     assert [n["id"] for n in d["nodes"]] == [f"n{i}" for i in range(len(d["nodes"]))]
     assert nodes[d["output"]["id"]]["grad"] == 1.0
@@ -274,8 +339,8 @@ def _index(d: dict, name: str) -> int:
 @PROPERTIES
 @given(expr=EXPRESSIONS, values=ANY_VALUES)
 def test_the_same_text_gives_the_same_ids_and_numbers(granularity, expr, values):
-    first = analyze(expr, values, granularity=granularity).to_dict()
-    second = analyze(expr, values, granularity=granularity).to_dict()
+    first = explain(expr, values, granularity=granularity).to_dict()
+    second = explain(expr, values, granularity=granularity).to_dict()
     assert json.dumps(first) == json.dumps(second)   # nan == nan as text
 
 
@@ -346,3 +411,54 @@ def test_gradients_agree_with_torch(expr, values, granularity):
     for name, grad in grads(a).items():
         assert np.isclose(grad, torch_grad[name], rtol=1e-12, atol=1e-15, equal_nan=True), \
             (name, grad, torch_grad[name])
+
+
+# --- arrays: random expressions over every op and shape, only the engine's own errors ----
+
+ARRAY_SHAPES = {"s": (), "v": (3,), "u": (2,), "M": (2, 3), "N": (3, 2), "r": (1, 3)}
+
+
+def array_expressions(depth: int) -> st.SearchStrategy[str]:
+    """Returns text over every op in OPS (drawn stably) and operands of every shape, sizes
+    that fit or not: a shape error must be a ChainruleError, never another exception."""
+    leaves = st.one_of(stably(ARRAY_SHAPES), CONSTANT_TEXT)
+    if depth == 0:
+        return leaves
+    child = weighted((array_expressions(depth - 1), 2), (leaves, 1))
+    return stably(OPS).flatmap(lambda name: st.tuples(*[child] * OPS[name].arity).map(
+        functools.partial(_typed, name)))
+
+
+def _typed(name: str, args) -> str:
+    op = OPS[name]
+    if name == "neg":
+        return f"-{_paren(args[0])}"
+    if op.typed:
+        return _binary((args[0], op.typed, args[1]))
+    return _call(name, args)
+
+
+ARRAY_VALUES = st.fixed_dictionaries({
+    name: st.lists(st.sampled_from(["0.5", "-1.5", "2", "0", "0.25", "-0.75"]),
+                   min_size=max(1, math.prod(shape)), max_size=max(1, math.prod(shape)))
+    .map(lambda xs, shape=shape: xs[0] if not shape else
+         json.dumps(np.array(xs, dtype=float).reshape(shape).tolist()))
+    for name, shape in ARRAY_SHAPES.items()})
+
+
+@settings(PROPERTIES, max_examples=300)
+@given(expr=st.integers(1, 4).flatmap(array_expressions), values=ARRAY_VALUES,
+       share=st.booleans())
+def test_array_expressions_answer_or_refuse_with_the_engines_own_error(expr, values, share):
+    try:
+        a = analyze(expr, values, share=share)
+    except ChainruleError:
+        return
+    d = Lesson(a).to_dict()
+    p = a.numbers
+    for i, value in enumerate(p.values):   # every gradient has its node's shape
+        assert np.shape(p.grads[i]) == np.shape(value), (expr, i)
+    for e, edge in enumerate(a.graph.edges):
+        assert np.shape(p.upstream[e]) == np.shape(p.values[edge.target])
+        assert np.shape(p.downstream[e]) == np.shape(p.values[edge.source])
+    assert json.loads(json.dumps(d, default=str))

@@ -47,7 +47,7 @@ def test_the_parser_answers_a_tree_or_a_parse_error(text):
 @given(TEXT, st.dictionaries(st.sampled_from(["x", "y", "w0"]), VALUE, max_size=3), st.booleans())
 def test_the_engine_answers_an_analysis_or_a_chainrule_error(text, values, exact):
     try:
-        engine.analyze(text, values, exact=exact).to_dict()
+        engine.explain(text, values, exact=exact).to_dict()
     except engine.ChainruleError as error:
         assert error.message
 
