@@ -5,7 +5,10 @@ upstream, local and downstream, and a node's grad is the sum of the downstreams 
 outgoing edges (fan-out adds). What differs between kinds of number is a strategy object:
 how a leaf's value is made, how a gate computes its value, how it applies its local
 gradients to the upstream and sums them down to each operand's shape, how shares add.
-`Floats` and `Arrays` are here; exact fractions are `exact.Fractions`.
+`Floats` and `Arrays` are here; exact fractions are `exact.Fractions`. A strategy has
+leaf(node, inputs) and gate(node, op, args) -> value; start_backward(values);
+shares(inputs, op, values, index, up) -> (local, downstream) per operand, flat;
+add(so_far, share); zero(value); context() around each loop.
 
 Scalars are Python floats, several times faster one at a time than numpy scalars; where
 Python raises instead of giving inf or nan (exp overflow, log 0, 1/0, a negative base to a

@@ -148,3 +148,16 @@ def test_jacobian_descriptions_are_latex_katex_can_read():
     assert latex == [r"\operatorname{diag}\left(\mathbb{1}[x > 0]\right)",
                      r"\operatorname{diag}(s) - s s^{T}", r"1 \ \text{(each element)}"]
     assert d["variables"]["x"]["grad"][1] == 0.0 and str(d["variables"]["x"]["grad"][1]) == "0.0"
+
+
+@pytest.mark.parametrize("loss", ["ce", "bce", "mse"])
+def test_a_target_larger_than_the_prediction_gets_a_gradient_of_its_own_shape_as_in_pytorch(loss):
+    torch = pytest.importorskip("torch")
+    values = {"p": "[0.2, 0.5, 0.3]", "t": "[[0.1, 0.6, 0.3], [0.7, 0.2, 0.1]]"}
+    a = analyze(f"{loss}(p, t)", values)
+    leaves = {k: torch.tensor(json.loads(v), dtype=torch.float64, requires_grad=True)
+              for k, v in values.items()}
+    replay(torch, a.graph, leaves).backward()
+    for name, index in a.graph.variables.items():
+        assert np.shape(a.numbers.grads[index]) == tuple(leaves[name].shape)
+        assert np.allclose(a.numbers.grads[index], leaves[name].grad.numpy(), rtol=1e-12)

@@ -3,10 +3,12 @@ and no input that reaches unbounded big-integer arithmetic."""
 import time
 from fractions import Fraction
 
+import numpy as np
 import pytest
 
 from engine import LIMITS, Lesson, analyze
 from engine.exact import MAX_BITS, NotExact, bits, power
+from engine.ops import OPS
 
 
 def exact(expr, values=None):
@@ -88,3 +90,24 @@ def test_every_power_is_refused_or_answered_within_the_bit_budget(base, exponent
 def test_the_exact_limits_are_in_LIMITS():
     assert LIMITS["max_exact_bits"] == MAX_BITS
     assert LIMITS["max_exact_digits"] >= 300   # 1e-300 is still exact
+
+
+ELEMENTWISE = [op for op in OPS.values() if op.elementwise]
+POINTS = [("0", "1"), ("1", "0"), ("0.5", "2"), ("-1.5", "3"), ("4", "0.5"), ("2", "-2")]
+
+
+@pytest.mark.parametrize("op", ELEMENTWISE, ids=lambda op: op.name)
+def test_every_op_in_exact_mode_agrees_with_floats_and_is_a_fraction_or_says_why(op):
+    text = "-x" if op.name == "neg" else f"x {op.typed} y" if op.typed else \
+        f"{op.name}({', '.join('xy'[:op.arity])})"
+    for x, y in POINTS:
+        values = {"x": x, "y": y}
+        a, d = exact(text, values)
+        floats = analyze(text, values).to_dict()
+        for node, float_node in zip(d["nodes"], floats["nodes"]):
+            assert np.allclose([node["value"], node["grad"]],
+                               [float_node["value"], float_node["grad"]],
+                               rtol=1e-12, equal_nan=True), (text, values, node)
+        out = a.graph.output   # its operands are fractions: it is one, or says why not
+        left = {i for i, reason in a.exact_reasons.items() if reason.endswith("from here")}
+        assert (d["nodes"][out]["exact"] is not None) != (out in left), (text, values)
