@@ -1,5 +1,6 @@
 """GraphQuery: what a request asks for (expression, values, view options), parsed in one place for every route."""
 
+import re
 from dataclasses import dataclass, field, fields
 from typing import Annotated, Literal
 from urllib.parse import urlencode
@@ -15,8 +16,9 @@ from .config import Settings, get_settings
 GRANULARITIES = ("fused", "primitive")
 THEMES = tuple(engine.render.THEMES)  # the drawing's themes, defined once in the engine
 DIGITS = range(1, 13)
-BOOLEANS = {"true": True, "1": True, "on": True, "yes": True, "": True,
-            "false": False, "0": False, "off": False, "no": False}
+BOOLEANS = {"true": True, "1": True, "on": True, "yes": True,
+            "false": False, "0": False, "off": False, "no": False}  # `exact=` with no value is refused, not true
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # the tokenizer's names (engine/parse.py), found without parsing
 
 # The app's own parameters, for the OpenAPI docs; any other parameter sets the variable of that name.
 PARAMETERS = [
@@ -88,8 +90,15 @@ class GraphQuery:
             if name in given:
                 raise engine.ChainruleError(f"{name} is given more than once")
             given[name] = raw
+        expr = options.get("expr", "")
+        names = set(NAME.findall(expr))  # every variable's name, and function names and exponents besides
+        if clash := sorted(names & set(OPTION_NAMES)):
+            where = re.search(rf"(?<![A-Za-z0-9_]){clash[0]}(?![A-Za-z0-9_])", expr)
+            raise engine.ChainruleError(f"{clash[0]} is the name of an option, so a variable cannot be called "
+                                        f"{clash[0]}: rename it", where.start() if where else None)
+        values = {name: raw for name, raw in values.items() if name in names}  # the rest change nothing
         return cls(
-            expr=options.get("expr", ""), values=values,
+            expr=expr, values=values,
             granularity=options.get("granularity", "fused"), exact=_boolean(options, "exact"),
             labels=options.get("labels", "all"), digits=_digits(options.get("digits", "3")),
             theme=options.get("theme", "light"), step=_step(options.get("step")),
@@ -131,7 +140,7 @@ def _boolean(options: dict[str, str], name: str) -> bool:
 
 
 def _digits(raw: str) -> int:
-    if not raw.strip().isdigit() or len(raw.strip()) > 2:
+    if not re.fullmatch(r"[0-9]{1,2}", raw.strip()):  # ASCII digits: "²".isdigit() is true, int("²") fails
         raise engine.ChainruleError(f"digits must be a whole number from {DIGITS[0]} to {DIGITS[-1]}")
     return int(raw)
 
@@ -141,7 +150,7 @@ def _step(raw: str | None) -> int | Literal["end"] | None:
         return None
     if raw == "end":
         return "end"
-    if not raw.isdigit() or len(raw) > 6:
+    if not re.fullmatch(r"[0-9]{1,6}", raw):
         raise engine.ChainruleError("step must be a number from 0, or end")
     return int(raw)
 

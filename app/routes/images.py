@@ -8,30 +8,20 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 import engine
-from engine.render import render
 
-from ..cache import CachedDep
+from ..answers import AnswersDep, page_base
 from ..config import Settings, get_settings
-from ..query import PARAMETERS, GraphQuery, GraphQueryDep
+from ..query import PARAMETERS, GraphQueryDep
 from .api import ERRORS
 
 router = APIRouter(tags=["images"])
 QR_STYLE = {"kind": "svg", "scale": 6, "border": 2, "xmldecl": False, "title": "chainrule link"}
-MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf",
-               "dot": "text/vnd.graphviz; charset=utf-8"}
 
 
 @router.get("/graph.{fmt}", openapi_extra={"parameters": PARAMETERS}, responses=ERRORS)
-def graph_image(fmt: Literal["svg", "png", "pdf", "dot"], query: GraphQueryDep, cached: CachedDep) -> Response:
+async def graph_image(fmt: Literal["svg", "png", "pdf", "dot"], answers: AnswersDep) -> Response:
     """Return the drawing of the graph in this format (dot is the Graphviz source)."""
-    return cached(f"graph.{fmt}", query, lambda: drawing_of(query, fmt))
-
-
-def drawing_of(query: GraphQuery, fmt: str) -> Response:
-    """Return the response carrying the drawing of this query in this format."""
-    analysis = query.analyze()
-    return Response(render(analysis, query.view(analysis), fmt), media_type=MEDIA_TYPES[fmt],
-                    headers={"Content-Disposition": f'inline; filename="chainrule.{fmt}"'})
+    return await answers(f"graph.{fmt}")
 
 
 @router.get("/qr.svg", openapi_extra={"parameters": PARAMETERS}, responses=ERRORS)
@@ -45,8 +35,3 @@ def qr_code(request: Request, query: GraphQueryDep, settings: Annotated[Settings
     svg = io.BytesIO()
     code.save(svg, **QR_STYLE)
     return Response(svg.getvalue(), media_type="image/svg+xml")
-
-
-def page_base(request: Request, settings: Settings) -> str:
-    """Return the address students reach this server at: CHAINRULE_PUBLIC_URL, else the request's own."""
-    return settings.public_url or str(request.base_url).rstrip("/")

@@ -1,0 +1,178 @@
+"""What a compute worker does: one representation of one query, from the query's pairs to the finished bytes.
+
+This module runs in the pool's worker processes (app/pool.py), never in the server's: every route that
+computes (the JSON, the page and the embed, the drawings, TikZ, slides) names a `kind` here, and the server
+only moves the bytes. `serve` is a worker's loop; `compute` is also what the adversarial search measures.
+"""
+
+import dataclasses
+import hashlib
+import json
+import os
+import resource
+import signal
+import traceback
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import jinja2
+from markupsafe import Markup
+
+import engine
+from engine.render import render
+from engine.slides import steps_pdf, steps_zip, to_tikz
+
+from .config import TEMPLATES_DIR
+from .encode import json_safe, svg_element
+from .presets import DEFAULT, PRESETS
+from .query import DIGITS, GRANULARITIES, LABELS, THEMES, GraphQuery
+
+TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
+IMAGE_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf",
+               "dot": "text/vnd.graphviz; charset=utf-8"}
+JSON = "application/json"
+HTML = "text/html; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Task:
+    """One piece of work: a representation (`kind`) of the query given by its canonical pairs.
+
+    `base` is the address pages link to (their "open" link and share box); other kinds ignore it.
+    """
+
+    kind: str
+    pairs: tuple[tuple[str, str], ...]
+    base: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    """A finished answer: what the server sends, whether it may be cached, and the CPU time it took."""
+
+    status: int
+    body: bytes
+    media_type: str
+    headers: tuple[tuple[str, str], ...] = ()
+    cacheable: bool = False
+    cpu_s: float = 0.0
+    etag: str = ""  # of a cacheable answer, hashed here rather than in the server's event loop
+
+
+def etag_of(body: bytes) -> str:
+    """Return the strong ETag of these bytes: a quoted hash, the same in every process and every run."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def refusal(message: str, status: int = 400) -> Result:
+    """Return API.md's error body as a Result (never cached: a limit under load is not the query's fault)."""
+    return Result(status, json.dumps({"detail": message, "offset": None}).encode(), JSON)
+
+
+def compute(task: Task) -> Result:
+    """Return the answer of one task; a ChainruleError becomes the kind's own error answer."""
+    if task.kind in ("page", "embed"):
+        return _page(task)
+    try:
+        query = GraphQuery.from_params(list(task.pairs))
+        return _representation(task.kind, query)
+    except engine.ChainruleError as error:
+        return Result(400, json.dumps({"detail": error.message, "offset": error.offset}).encode(), JSON)
+
+
+def _representation(kind: str, query: GraphQuery) -> Result:
+    analysis = query.analyze()
+    view = query.view(analysis)
+    if kind == "graph":
+        return _json(json_safe(analysis.to_dict(query.digits)))
+    if kind == "view":
+        return _json({"graph": json_safe(analysis.to_dict(query.digits)),
+                      "svg": svg_element(render(analysis, view, "svg")), "query": query.query_string()})
+    if kind.startswith("graph.") and kind[6:] in IMAGE_TYPES:
+        fmt = kind[6:]
+        return _ok(render(analysis, view, fmt), IMAGE_TYPES[fmt], f'inline; filename="chainrule.{fmt}"')
+    if kind == "graph.tex":
+        return _ok(to_tikz(analysis, view).encode(), "application/x-tex; charset=utf-8",
+                   'attachment; filename="chainrule.tex"')
+    if kind == "slides.pdf":
+        return _ok(steps_pdf(analysis, view), "application/pdf", 'attachment; filename="chainrule-steps.pdf"')
+    if kind == "slides.zip":
+        return _ok(steps_zip(analysis, view), "application/zip", 'attachment; filename="chainrule-steps.zip"')
+    raise ValueError(f"no such kind of answer: {kind}")
+
+
+def _json(data) -> Result:
+    # the same bytes as FastAPI's JSONResponse, so ETags do not change with the move into workers
+    body = json.dumps(data, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode()
+    return Result(200, body, JSON, cacheable=True)
+
+
+def _ok(body: bytes, media_type: str, disposition: str) -> Result:
+    return Result(200, body, media_type, (("content-disposition", disposition),), cacheable=True)
+
+
+def _page(task: Task) -> Result:
+    """Return the page or the embed: the graph, or the error that stopped it (the page shows it in its box)."""
+    pairs = list(task.pairs)
+    context = {"query": None if pairs else DEFAULT.query, "graph": None, "svg": None, "error": None,
+               "base": task.base, "request": SimpleNamespace(query_params=dict(pairs))}
+    try:
+        if pairs:
+            context["query"] = GraphQuery.from_params(pairs)
+        query = context["query"]
+        analysis = query.analyze()
+        context["graph"] = json_safe(analysis.to_dict(query.digits))
+        context["svg"] = Markup(svg_element(render(analysis, query.view(analysis), "svg")))
+    except engine.ChainruleError as error:
+        context["error"] = {"detail": error.message, "offset": error.offset}
+    if task.kind == "embed":
+        if context["error"]:
+            return Result(400, _html("error.html", context), HTML)
+        return Result(200, _html("embed.html", context), HTML, cacheable=True)
+    context.update(presets=PRESETS, choices={"granularity": GRANULARITIES, "labels": LABELS, "theme": THEMES,
+                                             "digits": DIGITS}, ops=list(engine.OPS.values() if hasattr(engine.OPS, "values") else engine.OPS), limits=engine.LIMITS)
+    return Result(200, _html("index.html", context), HTML, cacheable=not context["error"])
+
+
+def _html(template: str, context: dict) -> bytes:
+    return TEMPLATES.get_template(template).render(context).encode()
+
+
+# --- the worker process -----------------------------------------------------------------------------------
+
+def cpu_seconds() -> float:
+    """Return this process's CPU time so far, with that of its finished children (Graphviz)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def serve(conn, memory_bytes: int, cpu_backstop_s: float, niceness: int) -> None:
+    """A worker's loop: receive a Task, send back its Result, until the server hangs up.
+
+    The server watches this process's CPU time and kills it past the task's limit; RLIMIT_CPU is the
+    backstop (the kernel ends the process even if the server is gone), RLIMIT_AS the memory cap.
+    """
+    os.setsid()  # its own process group: killing the group also ends a Graphviz it started
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle; it ends us
+    if niceness:
+        os.nice(niceness)
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        before = cpu_seconds()
+        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        resource.setrlimit(resource.RLIMIT_CPU, (int(before + cpu_backstop_s) + 1, hard))
+        try:
+            result = compute(task)
+        except MemoryError:
+            conn.send(refusal(f"the request needed more than {memory_bytes >> 20} MB of memory, the limit of a "
+                              "computation; try a smaller expression or smaller arrays"))
+            return  # a fresh process replaces this one: its heap may be fragmented past use
+        except Exception:  # a bug, or Graphviz failing: the server answers 500 and this worker carries on
+            traceback.print_exc()
+            result = Result(500, json.dumps({"detail": "internal error", "offset": None}).encode(), JSON)
+        etag = etag_of(result.body) if result.cacheable else ""
+        conn.send(dataclasses.replace(result, cpu_s=cpu_seconds() - before, etag=etag))
