@@ -48,7 +48,7 @@ def lane_of(kind: str, query: GraphQuery | None, settings: Settings) -> str:
     """Return "light" when the task's estimated work is small (nodes, and nodes x array elements), else "heavy"."""
     if query is None:
         return "light"  # an error page
-    if kind in DECKS:
+    if kind in DECKS or query.exact:  # a deck is a Graphviz run per step; exact arithmetic has no cheap estimate
         return "heavy"
     nodes = len(TOKEN.findall(query.expr)) * (4 if query.granularity == "primitive" else 1)
     elements = max((value.count(",") + 1 for value in query.values.values() if value.lstrip().startswith("[")),
