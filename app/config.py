@@ -31,7 +31,7 @@ class Settings:
     heavy_queue: int = 8  # heavy tasks waiting for a worker; more are answered 503
     light_queue: int = 256  # light tasks waiting for a worker; more are answered 503
     light_max_nodes: int = 60  # a light task's estimated nodes (tokens of the expression, x4 when primitive)
-    light_max_element_ops: int = 20_000  # a light task's estimated nodes x array elements
+    light_max_element_ops: int = 2_000  # a light task's estimated nodes x array elements (~15 µs each)
     # the answer cache (app/cache.py)
     cache_bytes: int = 64 << 20  # bytes of answers each server process keeps (LRU)
     cache_max_answer_bytes: int = 2 << 20  # an answer larger than this is not kept
