@@ -16,6 +16,7 @@ caching and coalescing, and a big-integer loop or a long Graphviz run can never 
 """
 
 import atexit
+import dataclasses
 import math
 import multiprocessing
 import os
@@ -64,8 +65,9 @@ class Limits:
 
 
 def cpu_limit_refusal(limit: float) -> Result:
-    return refusal(f"the request needed more than {limit:g} s of CPU time, the limit of one computation; "
-                   "try a smaller expression, smaller arrays, exact=false or labels=none")
+    refused = refusal(f"the request needed more than {limit:g} s of CPU time, the limit of one computation; "
+                      "try a smaller expression, smaller arrays, exact=false or labels=none")
+    return dataclasses.replace(refused, cpu_s=limit)  # at least: it was stopped there
 
 
 class Pool:
@@ -77,6 +79,7 @@ class Pool:
         self.queues: dict[str, deque] = {"light": deque(), "heavy": deque()}
         self.closed = False
         self.kills = self.demotions = self.done = 0
+        self.idle_light = 0  # light workers waiting for a task
         os.environ.update({k: v for k, v in SINGLE_THREADED.items() if k not in os.environ})
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(["app.work"])
@@ -104,14 +107,21 @@ class Pool:
         return max(1, math.ceil(self.limits.heavy_queue * self.limits.task_cpu_s / self.limits.workers))
 
     def take(self, heavy: bool):
-        """Return the next (task, future) this worker may run, light first; None once the pool is closed."""
+        """Return the next (task, future) this worker may run; None once the pool is closed.
+
+        A light worker takes light tasks. A heavy worker takes heavy tasks, and light ones only when more are
+        waiting than idle light workers can start now: a light task runs at normal priority where it can.
+        """
         with self.cond:
             while not self.closed:
-                if self.queues["light"]:
-                    return self.queues["light"].popleft()
+                light = self.queues["light"]
+                if light and (not heavy or len(light) > self.idle_light):
+                    return light.popleft()
                 if heavy and self.queues["heavy"]:
                     return self.queues["heavy"].popleft()
+                self.idle_light += not heavy
                 self.cond.wait()
+                self.idle_light -= not heavy
         return None
 
     def demote(self, job) -> None:
