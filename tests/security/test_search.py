@@ -43,16 +43,19 @@ def pool():
 def cost(pool: Pool, kind: str, params: list[tuple[str, str]]):
     """Return the worker's Result for this request, after checking it is no server error."""
     result = pool.submit(Task(kind, tuple(params)), "heavy").result(timeout=120)
-    assert result.status in (200, 400), (result.status, result.body[:300])
+    assert result.status in (200, 400), f"{kind} {shown(params)}: {result.status} {result.body[:300]}"
     if result.status == 400 and result.media_type == "application/json":
         assert json.loads(result.body)["detail"]
     return result
 
 
+def shown(params) -> list:
+    return [(name, value if len(value) < 60 else value[:40] + f"... ({len(value)} chars)") for name, value in params]
+
+
 def within_budget(result, kind: str, params) -> None:
-    shown = [(name, value if len(value) < 60 else value[:40] + f"... ({len(value)} chars)") for name, value in params]
-    assert result.cpu_s <= BUDGET_CPU_S, f"{kind} {shown}: {result.cpu_s:.2f} s of CPU"
-    assert len(result.body) <= BUDGET_BYTES, f"{kind} {shown}: {len(result.body) / 2**20:.1f} MB"
+    assert result.cpu_s <= BUDGET_CPU_S, f"{kind} {shown(params)}: {result.cpu_s:.2f} s of CPU"
+    assert len(result.body) <= BUDGET_BYTES, f"{kind} {shown(params)}: {len(result.body) / 2**20:.1f} MB"
 
 
 # --- the search -------------------------------------------------------------------------------------------
