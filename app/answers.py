@@ -23,6 +23,8 @@ from .query import GraphQuery, graph_query
 from .work import Result, Task
 
 PAGES = ("page", "embed")  # a malformed query is the page with its error box, not a JSON 400
+LINKED = (*PAGES, "qr.svg")  # what holds a link to the page, so depends on the server's address
+QR_LIGHT_CHARS = 300  # a QR code of a longer link takes segno tens to hundreds of milliseconds
 DECKS = ("slides.pdf", "slides.zip")  # a Graphviz run per step: always heavy
 # The estimate of a task's nodes: names, numbers and operators (a regular expression, no parse, no GIL hog).
 TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9.]+(?:[eE][+-]?[0-9]+)?|\*\*|[-+*/^@]")
@@ -48,6 +50,8 @@ def lane_of(kind: str, query: GraphQuery | None, settings: Settings) -> str:
     """Return "light" when the task's estimated work is small (nodes, and nodes x array elements), else "heavy"."""
     if query is None:
         return "light"  # an error page
+    if kind == "qr.svg":
+        return "light" if len(query.query_string()) <= QR_LIGHT_CHARS else "heavy"
     if kind in DECKS or query.exact:  # a deck is a Graphviz run per step; exact arithmetic has no cheap estimate
         return "heavy"
     nodes = len(TOKEN.findall(query.expr)) * (4 if query.granularity == "primitive" else 1)
@@ -81,7 +85,7 @@ class Answers:
 
     async def __call__(self, kind: str) -> Response:
         query, pairs = self._query(kind)
-        base = page_base(self.request, self.settings) if kind in PAGES else ""
+        base = page_base(self.request, self.settings) if kind in LINKED else ""
         shared = shared_of(self.request, self.settings)
         key = (kind, base, query.query_string()) if query is not None else None
         if key is not None and (answer := shared.results.get(key)) is not None:

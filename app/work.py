@@ -7,6 +7,7 @@ only moves the bytes. `serve` is a worker's loop; `compute` is also what the adv
 
 import dataclasses
 import hashlib
+import io
 import json
 import os
 import resource
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import jinja2
+import segno
 from markupsafe import Markup
 
 import engine
@@ -30,6 +32,7 @@ from .query import DIGITS, GRANULARITIES, LABELS, THEMES, GraphQuery
 TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
 IMAGE_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf",
                "dot": "text/vnd.graphviz; charset=utf-8"}
+QR_STYLE = {"kind": "svg", "scale": 6, "border": 2, "xmldecl": False, "title": "chainrule link"}
 JSON = "application/json"
 HTML = "text/html; charset=utf-8"
 
@@ -75,6 +78,8 @@ def compute(task: Task) -> Result:
         return _page(task)
     try:
         query = GraphQuery.from_params(list(task.pairs))
+        if task.kind == "qr.svg":
+            return _qr_code(f"{task.base}/?{query.query_string()}")
         return _representation(task.kind, query)
     except engine.ChainruleError as error:
         return Result(400, json.dumps({"detail": error.message, "offset": error.offset}).encode(), JSON)
@@ -99,6 +104,17 @@ def _representation(kind: str, query: GraphQuery) -> Result:
     if kind == "slides.zip":
         return _ok(steps_zip(analysis, view), "application/zip", 'attachment; filename="chainrule-steps.zip"')
     raise ValueError(f"no such kind of answer: {kind}")
+
+
+def _qr_code(url: str) -> Result:
+    """Return a QR code (SVG) of the page's link, to put on the projector."""
+    try:
+        code = segno.make(url, error="m")
+    except segno.DataOverflowError:
+        raise engine.ChainruleError("this link is too long for a QR code; share it with copy link instead") from None
+    svg = io.BytesIO()
+    code.save(svg, **QR_STYLE)
+    return Result(200, svg.getvalue(), "image/svg+xml", cacheable=True)
 
 
 def _json(data) -> Result:

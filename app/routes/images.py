@@ -1,21 +1,15 @@
 """Image routes: the graph as SVG, PNG, PDF or DOT for slides, and a QR code of the page's link."""
 
-import io
-from typing import Annotated, Literal
+from typing import Literal
 
-import segno
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 
-import engine
-
-from ..answers import AnswersDep, page_base
-from ..config import Settings, get_settings
-from ..query import PARAMETERS, GraphQueryDep
+from ..answers import AnswersDep
+from ..query import PARAMETERS
 from .api import ERRORS
 
 router = APIRouter(tags=["images"])
-QR_STYLE = {"kind": "svg", "scale": 6, "border": 2, "xmldecl": False, "title": "chainrule link"}
 
 
 @router.get("/graph.{fmt}", openapi_extra={"parameters": PARAMETERS}, responses=ERRORS)
@@ -25,13 +19,6 @@ async def graph_image(fmt: Literal["svg", "png", "pdf", "dot"], answers: Answers
 
 
 @router.get("/qr.svg", openapi_extra={"parameters": PARAMETERS}, responses=ERRORS)
-def qr_code(request: Request, query: GraphQueryDep, settings: Annotated[Settings, Depends(get_settings)]) -> Response:
+async def qr_code(answers: AnswersDep) -> Response:
     """Return a QR code (SVG) of this server's page for the same query, to put on the projector."""
-    url = f"{page_base(request, settings)}/?{query.query_string()}"
-    try:
-        code = segno.make(url, error="m")
-    except segno.DataOverflowError:
-        raise engine.ChainruleError("this link is too long for a QR code; share it with copy link instead") from None
-    svg = io.BytesIO()
-    code.save(svg, **QR_STYLE)
-    return Response(svg.getvalue(), media_type="image/svg+xml")
+    return await answers("qr.svg")
