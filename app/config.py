@@ -24,10 +24,12 @@ class Settings:
     shutdown_timeout_s: float = 3.0  # seconds a stopping server waits for requests in flight
     # the compute pool (app/pool.py)
     compute_workers: int = 0  # heavy-lane worker processes per server process (0: one per core)
-    light_workers: int = 1  # workers that take only light tasks, so small graphs never wait behind heavy ones
+    light_workers: int = 0  # workers that take only light tasks, so small graphs never wait behind heavy ones
+    # (0: one per core; a light task waits ~30 ms for Graphviz to start, so more than one per core helps)
     task_cpu_s: float = 2.0  # CPU seconds one computation may take (Graphviz included)
     light_cpu_s: float = 0.25  # CPU seconds a light worker gives a task before it moves to the heavy lane
     worker_memory_mb: int = 1_024  # address space of one worker (RLIMIT_AS)
+    max_answer_bytes: int = 8 << 20  # the largest answer a worker sends back; a larger one is refused
     heavy_queue: int = 8  # heavy tasks waiting for a worker; more are answered 503
     light_queue: int = 256  # light tasks waiting for a worker; more are answered 503
     light_max_nodes: int = 60  # a light task's estimated nodes (tokens of the expression, x4 when primitive)

@@ -57,11 +57,14 @@ class Limits:
     memory_mb: int
     heavy_queue: int
     light_queue: int
+    max_answer_bytes: int = 8 << 20
 
     @classmethod
     def of(cls, settings: Settings) -> "Limits":
-        return cls(settings.compute_workers or os.cpu_count() or 1, settings.light_workers, settings.task_cpu_s,
-                   settings.light_cpu_s, settings.worker_memory_mb, settings.heavy_queue, settings.light_queue)
+        cores = os.cpu_count() or 1
+        return cls(settings.compute_workers or cores, settings.light_workers or cores, settings.task_cpu_s,
+                   settings.light_cpu_s, settings.worker_memory_mb, settings.heavy_queue, settings.light_queue,
+                   settings.max_answer_bytes)
 
 
 def cpu_limit_refusal(limit: float) -> Result:
@@ -162,7 +165,8 @@ class Worker:
         self.conn, child = self.pool.context.Pipe()
         backstop = 2 * limits.task_cpu_s + 1  # above every limit the server applies: only for a lost server
         self.process = self.pool.context.Process(
-            target=work.serve, args=(child, limits.memory_mb << 20, backstop, HEAVY_NICENESS if self.heavy else 0),
+            target=work.serve,
+            args=(child, limits.memory_mb << 20, backstop, HEAVY_NICENESS if self.heavy else 0, limits.max_answer_bytes),
             name="chainrule-compute", daemon=True)
         self.process.start()
         child.close()

@@ -162,11 +162,12 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def serve(conn, memory_bytes: int, cpu_backstop_s: float, niceness: int) -> None:
+def serve(conn, memory_bytes: int, cpu_backstop_s: float, niceness: int, max_answer_bytes: int) -> None:
     """A worker's loop: receive a Task, send back its Result, until the server hangs up.
 
     The server watches this process's CPU time and kills it past the task's limit; RLIMIT_CPU is the
-    backstop (the kernel ends the process even if the server is gone), RLIMIT_AS the memory cap.
+    backstop (the kernel ends the process even if the server is gone), RLIMIT_AS the memory cap, and an
+    answer past max_answer_bytes is refused here rather than sent.
     """
     os.setsid()  # its own process group: killing the group also ends a Graphviz it started
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle; it ends us
@@ -190,5 +191,8 @@ def serve(conn, memory_bytes: int, cpu_backstop_s: float, niceness: int) -> None
         except Exception:  # a bug, or Graphviz failing: the server answers 500 and this worker carries on
             traceback.print_exc()
             result = Result(500, json.dumps({"detail": "internal error", "offset": None}).encode(), JSON)
+        if len(result.body) > max_answer_bytes:  # not worth the pipe, the server's memory or a student's network
+            result = refusal(f"the answer is {len(result.body) / 2**20:.1f} MB; the limit is "
+                             f"{max_answer_bytes / 2**20:g} MB: try smaller arrays, fewer nodes or labels=none")
         etag = etag_of(result.body) if result.cacheable else ""
         conn.send(dataclasses.replace(result, cpu_s=cpu_seconds() - before, etag=etag))

@@ -13,7 +13,6 @@ does not use, and prints the resident memory of the server and every process it 
 
 import argparse
 import asyncio
-import os
 import random
 import socket
 import statistics
@@ -118,12 +117,14 @@ async def class_at_once(base: str, clients: int, window: float) -> tuple[Phase, 
 
 
 def tree_rss_mb(pid: int) -> float:
-    """Return the resident memory of process pid and all its descendants, in MB."""
+    """Return the proportional resident memory (PSS: a page shared by n processes counts 1/n in each) of
+    process pid and all its descendants, in MB: forked workers share the engine's pages with their parent."""
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
         try:
-            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += int(rollup.split("\nPss:")[1].split()[0]) * 1024
             for task in Path(f"/proc/{current}/task").iterdir():
                 todo += [int(child) for child in (task / "children").read_text().split()]
         except (OSError, ValueError):
@@ -158,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     memory = []
     try:
         base = f"http://127.0.0.1:{port}"
-        memory.append(f"server memory at start: {tree_rss_mb(server.pid):.0f} MB")
+        memory.append(f"server memory (PSS) at start: {tree_rss_mb(server.pid):.0f} MB")
         phases = list(asyncio.run(class_at_once(base, options.clients, options.window)))
         memory.append(f"after the class: {tree_rss_mb(server.pid):.0f} MB")
         if options.memory:

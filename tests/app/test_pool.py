@@ -124,3 +124,10 @@ def test_small_work_goes_to_the_light_lane(expr, values, options, lane):
 
 def test_a_slide_deck_is_heavy_work_whatever_its_size():
     assert lane_of("slides.pdf", GraphQuery("x"), Settings()) == "heavy"
+
+
+def test_an_answer_past_its_size_is_refused_in_the_worker(make_pool):
+    pool = make_pool(max_answer_bytes=1 << 19)
+    result = pool.submit(COSTLY, "heavy").result(timeout=60)  # ~900 KB of JSON
+    assert result.status == 400 and "the limit is 0.5 MB" in detail(result)
+    assert pool.submit(SMALL, "heavy").result(timeout=60).status == 200

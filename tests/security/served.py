@@ -50,7 +50,7 @@ def get(port: int, path: str, timeout: float = 120, headers: dict | None = None)
         connection.request("GET", path, headers=headers or {})
         response = connection.getresponse()
         body = response.read()
-        return response.status, time.perf_counter() - start, body, dict(response.getheaders())
+        return response.status, time.perf_counter() - start, body, {k.lower(): v for k, v in response.getheaders()}
     except OSError:
         return 0, time.perf_counter() - start, b"", {}
     finally:

@@ -49,6 +49,6 @@ def test_every_limit_in_the_code_is_in_security_md():
 def test_the_sizes_said_in_words_are_the_bytes_in_the_table():
     text = SECURITY_MD.read_text()
     for name, words in (("cache_bytes", "64 MB"), ("cache_max_answer_bytes", "2 MB"),
-                        ("max_pending_head_bytes", "16 MB")):
+                        ("max_pending_head_bytes", "16 MB"), ("max_answer_bytes", "8 MB")):
         row = next(line for line in text.splitlines() if line.startswith(f"| `Settings.{name}`"))
         assert f"({words}" in row and getattr(Settings, name) == int(words.split()[0]) << 20, row
