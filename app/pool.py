@@ -9,9 +9,11 @@ caching and coalescing, and a big-integer loop or a long Graphviz run can never 
   (and that of its Graphviz children) from /proc every POLL_S, and past the limit kills the worker's process
   group and answers a 400 that names the limit. RLIMIT_CPU in the worker is the kernel's backstop.
 - Memory: RLIMIT_AS caps each worker (a MemoryError is a 400); a worker grown past half the cap is replaced.
-- Lanes: `workers` heavy workers (nice +10) take any task, light tasks first; `light_workers` normal-priority
-  workers take only light tasks, under `light_cpu_s`: a light task that runs longer is moved to the heavy
-  lane (its light worker is replaced), so a wrong estimate costs the light lane at most `light_cpu_s`.
+- Lanes: `workers` heavy workers take heavy tasks (and light ones when more wait than the light workers can
+  start); `light_workers` workers take only light tasks, under `light_cpu_s`: a light task that runs longer
+  is moved to the heavy lane (its light worker is replaced), so a wrong estimate costs the light lane at most
+  `light_cpu_s`. No niceness: the kernel's wake-up preemption already runs a short light task at once, and
+  a niced heavy worker would only lose its Graphviz runs to the engine's wall-clock timeouts on a busy host.
 - Queues are bounded: a full lane raises Busy, which the server answers 503 with Retry-After.
 """
 
@@ -33,7 +35,6 @@ from .work import Result, Task, refusal
 POLL_S = 0.02  # how often a running task's CPU time is read
 TICK_S = 1 / os.sysconf("SC_CLK_TCK")
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
-HEAVY_NICENESS = 10  # heavy work yields the CPU to the server and the light lane
 # one thread per BLAS: a worker is one core's worth of work, and its memory cap counts no thread stacks
 SINGLE_THREADED = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
 
@@ -166,7 +167,7 @@ class Worker:
         backstop = 2 * limits.task_cpu_s + 1  # above every limit the server applies: only for a lost server
         self.process = self.pool.context.Process(
             target=work.serve,
-            args=(child, limits.memory_mb << 20, backstop, HEAVY_NICENESS if self.heavy else 0, limits.max_answer_bytes),
+            args=(child, limits.memory_mb << 20, backstop, limits.max_answer_bytes),
             name="chainrule-compute", daemon=True)
         self.process.start()
         child.close()

@@ -162,7 +162,7 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def serve(conn, memory_bytes: int, cpu_backstop_s: float, niceness: int, max_answer_bytes: int) -> None:
+def serve(conn, memory_bytes: int, cpu_backstop_s: float, max_answer_bytes: int) -> None:
     """A worker's loop: receive a Task, send back its Result, until the server hangs up.
 
     The server watches this process's CPU time and kills it past the task's limit; RLIMIT_CPU is the
@@ -171,8 +171,6 @@ def serve(conn, memory_bytes: int, cpu_backstop_s: float, niceness: int, max_ans
     """
     os.setsid()  # its own process group: killing the group also ends a Graphviz it started
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle; it ends us
-    if niceness:
-        os.nice(niceness)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     while True:
         try:
@@ -181,13 +179,13 @@ def serve(conn, memory_bytes: int, cpu_backstop_s: float, niceness: int, max_ans
             return
         before = cpu_seconds()
         _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-        resource.setrlimit(resource.RLIMIT_CPU, (int(before + cpu_backstop_s) + 1, hard))
+        backstop = int(before + cpu_backstop_s) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (backstop if hard == resource.RLIM_INFINITY else min(backstop, hard), hard))
         try:
             result = compute(task)
-        except MemoryError:
-            conn.send(refusal(f"the request needed more than {memory_bytes >> 20} MB of memory, the limit of a "
-                              "computation; try a smaller expression or smaller arrays"))
-            return  # a fresh process replaces this one: its heap may be fragmented past use
+        except MemoryError:  # what it held is freed; the server replaces a worker that stays big
+            result = refusal(f"the request needed more than {memory_bytes >> 20} MB of memory, the limit of a "
+                             "computation; try a smaller expression or smaller arrays")
         except Exception:  # a bug, or Graphviz failing: the server answers 500 and this worker carries on
             traceback.print_exc()
             result = Result(500, json.dumps({"detail": "internal error", "offset": None}).encode(), JSON)

@@ -20,7 +20,7 @@ UNDOCUMENTED = {'LIMITS["default_value"]', "Settings.public_url"}  # not limits
 def in_code() -> dict[str, float]:
     limits = {f'LIMITS["{name}"]': value for name, value in engine.LIMITS.items()}
     settings = {f"Settings.{option.name}": option.default for option in fields(Settings)}
-    bounds = {"pool.POLL_S": pool.POLL_S, "pool.HEAVY_NICENESS": pool.HEAVY_NICENESS,
+    bounds = {"pool.POLL_S": pool.POLL_S,
               "search.BUDGET_CPU_S": test_search.BUDGET_CPU_S, "search.BUDGET_BYTES": test_search.BUDGET_BYTES,
               "responsiveness.PROBE_S": test_responsiveness.PROBE_S}
     return {**limits, **settings, **bounds}
