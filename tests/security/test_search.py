@@ -114,6 +114,7 @@ ONES_98x100 = array_text((98, 100), "1", "1")
 ONES_9999 = array_text((9_999,), "1", "1")
 ENGINE = "engine work (issue 14 item 1): bounded by a count before it starts"
 ENGINE_500 = "engine work (issue 14 items 2 and 6): a 500 today"
+ENGINE_DECK = "engine work: a 47-step deck draws for 1.5 s of CPU before deck_budget_s (wall-clock) refuses it"
 SEEDS = [  # kind, params, why it is over budget today (None: within)
     ("graph", [("expr", "0.004^0.1234567"), ("exact", "true")], ENGINE),
     ("graph", [("expr", "x^y"), ("x", "0.004"), ("y", "0.1234567"), ("exact", "true")], ENGINE),
@@ -126,15 +127,15 @@ SEEDS = [  # kind, params, why it is over budget today (None: within)
     ("graph", [("expr", "x@transpose(x)@x@transpose(x)"), ("x", ONES_98x100), ("share", "true")], ENGINE),
     ("graph", [("expr", "sum(sigmoid(sigmoid(sigmoid(x))))"), ("x", ONES_9999)], ENGINE),
     ("graph", [("expr", "sin(x)" + "/x" * 19), ("x", ONES_9999)], None),  # 16 MB: refused by max_answer_bytes
-    ("view", [("expr", "x" + "/y" * 19), ("x", array_text((1, 100), "2", "2")), ("y", array_text((100, 1), "1", "1"))],
-     ENGINE),
+    ("graph", [("expr", "x" + "/y" * 19), ("x", array_text((1, 100), "2", "2")), ("y", array_text((100, 1), "1", "1"))],
+     ENGINE),  # 5.6 MB of JSON
     ("page", [("expr", "x^x^x^x^x"), ("x", ONES_98x100)], ENGINE),
     ("graph.tex", [("expr", "sum(x)"), ("x", "[1,-2,3]")], ENGINE_500),
     ("graph.tex", [("expr", "W@x"), ("W", "[[1,2],[3,4]]"), ("x", "[1,-2]")], ENGINE_500),
     ("graph", [("expr", "ce(p, t)"), ("p", "[0.2,0.3,0.5]"), ("t", "[[0,0,1],[0,1,0]]")], None),
     ("graph", [("expr", "bce(p, t)"), ("p", "[0.2,0.3,0.5]"), ("t", "[[0,0,1],[0,1,0]]")], None),
-    ("graph.png", [("expr", "+".join(f"x{i}" for i in range(200)))], None),
-    ("slides.zip", [("expr", "+".join(f"sigmoid(x{i})" for i in range(12)))], None),
+    ("graph.png", [("expr", "+".join(f"x{i}" for i in range(100)))], None),  # ~0.85 s; 399 nodes take ~1.1 s
+    ("slides.zip", [("expr", "+".join(f"sigmoid(x{i})" for i in range(12)))], ENGINE_DECK),
     ("graph", [("expr", "9^9^9^9^9^9"), ("exact", "true")], None),
     ("graph", [("expr", "x^99999999999"), ("x", "3"), ("exact", "true")], None),
 ]
