@@ -20,6 +20,7 @@ USER chainrule
 
 EXPOSE 8000
 HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=3)"
-# chainrule serve: the same uvicorn, with the request-head size the app's budget allows, and a
-# worker per core (uvicorn reads X-Forwarded-* from FORWARDED_ALLOW_IPS, 127.0.0.1 unless set).
-CMD ["chainrule", "serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"]
+# chainrule serve: one server process (one cache for the class) with its guards against slow clients, and a
+# compute pool of a heavy and a light worker per core (SECURITY.md). Set CHAINRULE_PUBLIC_URL to the address
+# students use: links and QR codes are built from it (uvicorn reads X-Forwarded-* from FORWARDED_ALLOW_IPS).
+CMD ["chainrule", "serve", "--host", "0.0.0.0", "--port", "8000"]

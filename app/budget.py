@@ -1,9 +1,9 @@
 """The HTTP layer's budget: a request that is too big or not a read is refused before routing or parsing.
 
 Every route is a GET of a query, so a request is bounded by its query string (max_query_chars), its headers
-(max_header_bytes) and its method (GET, with no body). The compute budget behind it is the engine's:
-engine.LIMITS bound parse and evaluation, and engine/render.py bounds the drawing (400 nodes, a Graphviz
-timeout). SECURITY.md gives the numbers.
+(max_header_bytes) and its method (GET, with no body). The compute budget behind it: engine.LIMITS count the
+work before it starts, and the compute pool (app/pool.py) stops what they miss at its CPU time and memory.
+SECURITY.md gives the numbers.
 """
 
 import json

@@ -1,6 +1,7 @@
 """The `chainrule` command: `chainrule serve` starts the web app, `chainrule render` draws a graph to a file."""
 
 import argparse
+import os
 import sys
 import threading
 import webbrowser
@@ -12,6 +13,7 @@ from engine.render import render
 from engine.slides import steps_gif, steps_pdf, steps_zip, to_tikz
 
 from .config import get_settings
+from .http import GuardedH11
 from .query import GraphQuery
 
 FORMATS = ("svg", "png", "pdf", "dot", "tex", "zip", "gif")
@@ -27,7 +29,10 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 for a classroom)")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--open", action="store_true", help="open the page in a browser")
-    serve.add_argument("--workers", type=int, default=1, help="worker processes behind the port (no shared state)")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="server processes behind the port (default 1: one cache and one compute pool for all)")
+    serve.add_argument("--compute-workers", type=int, metavar="N",
+                       help="compute processes per server process (default: one per core; CHAINRULE_COMPUTE_WORKERS)")
 
     draw = commands.add_parser("render", help="draw the graph of EXPR to a file, without a server")
     draw.add_argument("expr")
@@ -56,8 +61,12 @@ def serve(args: argparse.Namespace) -> int:
     print(f"chainrule: {url}", file=sys.stderr)
     if args.open:
         threading.Timer(1.0, webbrowser.open, [url]).start()
-    uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers,
-                h11_max_incomplete_event_size=http_head_bytes())
+    if args.compute_workers is not None:
+        os.environ["CHAINRULE_COMPUTE_WORKERS"] = str(args.compute_workers)
+    settings = get_settings()
+    uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers, http=GuardedH11,
+                h11_max_incomplete_event_size=http_head_bytes(),
+                timeout_graceful_shutdown=settings.shutdown_timeout_s)
     return 0
 
 

@@ -1,11 +1,22 @@
 """create_app(): the FastAPI application (routes, static files, error mapping, security headers); `app` for uvicorn."""
 
+import asyncio
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from . import budget, errors, security
+from . import budget, errors, pool, security
 from .config import STATIC_DIR
 from .routes import api, docs, images, pages, slides
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    """Start the compute pool before the first request; stop it (killing running work) when the server stops."""
+    await asyncio.to_thread(pool.shared)
+    yield
+    pool.shutdown_shared()
 
 
 def create_app() -> FastAPI:
@@ -13,7 +24,7 @@ def create_app() -> FastAPI:
     app = FastAPI(
         title="chainrule",
         summary="See backpropagation: the computational graph of an expression with every value and gradient.",
-        version="0.1.0", docs_url=None, redoc_url=None)
+        version="0.1.0", docs_url=None, redoc_url=None, lifespan=lifespan)
     for module in (pages, api, slides, images, docs):  # slides before images: /graph.tex is not /graph.{fmt}
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

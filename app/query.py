@@ -2,6 +2,7 @@
 
 The options themselves (names, defaults, checks, help) are the engine's: engine/options.py."""
 
+import re
 from dataclasses import field, fields, make_dataclass
 from typing import Annotated
 from urllib.parse import urlencode
@@ -21,6 +22,7 @@ EXPR = {"name": "expr", "in": "query", "required": True, "schema": {"type": "str
 # The app's own parameters, for the OpenAPI docs; any other parameter sets the variable of that name.
 PARAMETERS = [EXPR, *openapi_parameters()]
 OPTION_NAMES = ("expr", *OPTIONS)
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # the tokenizer's names (engine/tokens.py), found without parsing
 
 # The query's fields: expr, values, and one per engine option with the option's default.
 _Fields = make_dataclass("_Fields", [("expr", str), ("values", dict, field(default_factory=dict)),
@@ -53,7 +55,15 @@ class GraphQuery(_Fields):
             if name in given:
                 raise engine.ChainruleError(f"{name} is given more than once")
             given[name] = raw
-        return cls(expr=options.pop("expr", ""), values=values, **read_options(options))
+        expr = options.pop("expr", "")
+        names = set(NAME.findall(expr))  # every variable's name, and function names and exponents besides
+        if clash := sorted(names & set(OPTION_NAMES)):
+            where = re.search(rf"(?<![A-Za-z0-9_]){clash[0]}(?![A-Za-z0-9_])", expr)
+            raise engine.ChainruleError(f"{clash[0]} is the name of an option, so a variable cannot be called "
+                                        f"{clash[0]}: rename it", where.start() if where else None)
+        # values for names the expression does not use change nothing: leaving them out keeps the key canonical
+        values = {name: raw for name, raw in values.items() if name in names}
+        return cls(expr=expr, values=values, **read_options(options))
 
     @property
     def options(self) -> dict:

@@ -1,11 +1,14 @@
 """A class at once, on loopback: N clients open the same shared link within a window, then each changes a value.
 
-    python3 bench/load.py                     # 300 clients, 2 workers, 10 s windows
+    python3 bench/load.py                     # 300 clients, `chainrule serve` as it starts by default
     python3 bench/load.py --clients 30 --window 2
+    python3 bench/load.py --memory 300        # then 300 distinct large answers: the server's memory before/after
 
 Starts `chainrule serve --workers W` on a free 127.0.0.1 port, runs the two phases, prints p50, p99 and
 requests/s of each, and stops the server. Exits 1 when any request failed (an error status or no answer).
-Every client makes a fixed number of requests, so the run ends by itself.
+Every client makes a fixed number of requests, so the run ends by itself. The memory phase asks for N
+answers of ~330 KB each (x*x+x over 3,000 elements), half of them differing only by a value the expression
+does not use, and prints the resident memory of the server and every process it started.
 """
 
 import argparse
@@ -57,7 +60,8 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     """Start `chainrule serve --workers N` on 127.0.0.1:port and return the process once it answers."""
     process = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         "--workers", str(workers)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and process.poll() is None:
         try:
@@ -112,21 +116,60 @@ async def class_at_once(base: str, clients: int, window: float) -> tuple[Phase, 
     return first, second
 
 
+def tree_rss_mb(pid: int) -> float:
+    """Return the proportional resident memory (PSS: a page shared by n processes counts 1/n in each) of
+    process pid and all its descendants, in MB: forked workers share the engine's pages with their parent."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += int(rollup.split("\nPss:")[1].split()[0]) * 1024
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total / 2**20
+
+
+async def distinct_large_answers(base: str, count: int) -> Phase:
+    """Ask for `count` large answers one after another: half under distinct values, half under ignored names."""
+    ones = ",".join(["1"] * 2_999)
+    phase = Phase("large answers")
+    async with httpx.AsyncClient(timeout=60) as client:
+        start = time.perf_counter()
+        for i in range(count):
+            params = {"expr": "x*x+x", "x": f"[{i // 2},{ones}]"} if i % 2 == 0 else \
+                {"expr": "x*x+x", "x": f"[0,{ones}]", "k": str(i)}
+            await fetch(client, f"{base}/api/graph?{urlencode(params)}", phase)
+        phase.seconds = time.perf_counter() - start
+    return phase
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the load test; return 0 when no request failed."""
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--clients", type=int, default=300)
     args.add_argument("--window", type=float, default=10.0, help="seconds over which the clients arrive")
-    args.add_argument("--workers", type=int, default=2)
+    args.add_argument("--workers", type=int, default=1, help="server processes (chainrule serve --workers)")
+    args.add_argument("--memory", type=int, default=0, metavar="N", help="then N distinct large answers")
     options = args.parse_args(argv)
     port = free_port()
     server = start_server(port, options.workers)
+    memory = []
     try:
-        phases = asyncio.run(class_at_once(f"http://127.0.0.1:{port}", options.clients, options.window))
+        base = f"http://127.0.0.1:{port}"
+        memory.append(f"server memory (PSS) at start: {tree_rss_mb(server.pid):.0f} MB")
+        phases = list(asyncio.run(class_at_once(base, options.clients, options.window)))
+        memory.append(f"after the class: {tree_rss_mb(server.pid):.0f} MB")
+        if options.memory:
+            phases.append(asyncio.run(distinct_large_answers(base, options.memory)))
+            memory.append(f"after {options.memory} large answers: {tree_rss_mb(server.pid):.0f} MB")
     finally:
         server.terminate()
         server.wait(timeout=15)
-    print(f"{options.clients} clients, {options.workers} workers, arriving within {options.window:g} s")
+    print(f"{options.clients} clients, {options.workers} server processes, arriving within {options.window:g} s")
+    print("; ".join(memory))
     for phase in phases:
         print(phase.report())
         for error in phase.errors[:5]:

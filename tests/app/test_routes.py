@@ -8,7 +8,7 @@ import segno
 
 from app.config import Settings, get_settings
 from app.presets import PRESETS
-from app.routes.images import QR_STYLE
+from app.work import QR_STYLE
 
 CS231N = {"expr": "(x+y)*z", "x": "-2", "y": "5", "z": "-4"}
 

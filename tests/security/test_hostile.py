@@ -28,7 +28,8 @@ def canary():
 def test_hostile_input_is_refused_or_answered_safely(sender, case, route):
     answer = sender.get(route, query_of(case))
     assert answer.status < 500, answer.body[:300]
-    assert answer.seconds < BUDGET_S, f"{answer.seconds:.2f} s"
+    # a legitimate slide deck draws a slide per step: its budget grows with its size (budget_s in the case)
+    assert answer.seconds < case.get("budget_s", BUDGET_S), f"{answer.seconds:.2f} s"
     expect = case["expect"]
     if expect == "200":
         assert answer.status == 200, answer.body[:300]
