@@ -1,13 +1,13 @@
 // The page: keeps the state (expression, values, options), asks the server for each new state, and shows the answer.
 // Every number on the page comes from /api/view; nothing here computes a value or a gradient.
 
-import { draw, fit, highlight, listen } from "./graph.js";
+import { draw, fit, highlight, keepFitted, listen } from "./graph.js";
 import { showError } from "./expression.js";
 import { texValue } from "./format.js";
 import { wireLecture } from "./lecture.js";
 import { showChainRule } from "./panel.js";
 import { wireShare, updateDownloads } from "./share.js";
-import { fromQuery, toQuery } from "./state.js";
+import { fromQuery, showsPreset, toQuery, useDefaults } from "./state.js";
 import { syncValues, UPSTREAM } from "./values.js";
 
 const TYPING_PAUSE_MS = 150;
@@ -19,7 +19,11 @@ const exprField = document.getElementById("expr");
 const errorBox = document.getElementById("expr-error");
 const valueList = document.getElementById("value-list");
 const presets = document.getElementById("presets");
+// The themes with large type and high contrast: the projector twin of each.
+const PROJECTOR = { light: "projector", dark: "projector-dark" };
+const baseTheme = (theme) => Object.keys(PROJECTOR).find((base) => PROJECTOR[base] === theme) ?? theme;
 
+useDefaults(initial.defaults);
 let state = fromQuery(initial.query ?? location.search);
 let graph = null;
 let variables = null;
@@ -45,6 +49,7 @@ function show(answer) {
   lectureNode = step && step.kind === "backward" ? step.node : null;
   showFormula(step);
   showError(errorBox, state.expr, null);
+  showPreset();
   refreshPanel();
   remember();
 }
@@ -57,6 +62,21 @@ function showFormula(step) {
   const tex = `L = ${graph.latex}${value}`;
   if (window.katex) window.katex.render(tex, element, { throwOnError: false, trust: false, strict: "ignore" });
   else element.textContent = tex;
+  fitFormula();
+}
+
+/** Shrinks the formula when a piece of it that cannot wrap (a long fraction) is wider than its line. */
+function fitFormula() {
+  const element = document.getElementById("formula");
+  element.style.fontSize = "";
+  const ratio = element.clientWidth / element.scrollWidth;
+  if (ratio < 1) element.style.fontSize = `${Math.max(0.5, ratio * 0.98).toFixed(3)}em`;
+}
+
+/** Selects the open worked example in the presets menu, or none once the expression or a value differs. */
+function showPreset() {
+  const open = [...presets.options].find((option) => option.value && showsPreset(state, variables, option.value));
+  presets.value = open ? open.value : "";
 }
 
 /** Shows an error answer: the last good graph stays, dimmed. */
@@ -77,6 +97,22 @@ function refreshPanel() {
   const id = hovered ?? pinned;
   highlight(box, graph, id);
   showChainRule(panel, graph, id ?? lectureNode, digits());
+  placePanel(id ?? lectureNode);
+}
+
+/** Places the panel: in the room under the drawing when it fits there; otherwise over the drawing, at the bottom or,
+ * when that would hide node `id` (the node it explains), at the top. */
+function placePanel(id) {
+  if (panel.hidden) return;
+  const area = box.getBoundingClientRect();
+  const drawing = box.querySelector("svg")?.getBoundingClientRect() ?? area;
+  const free = Math.max(0, area.bottom - Math.min(drawing.bottom, area.bottom));
+  panel.style.setProperty("--graph-top", `${box.offsetTop}px`);
+  panel.style.maxHeight = `${Math.max(free, 0.45 * area.height)}px`;
+  const height = Math.min(panel.scrollHeight, parseFloat(panel.style.maxHeight));
+  const node = id && box.querySelector(`svg #${CSS.escape(id)}`)?.getBoundingClientRect();
+  const hidesNode = node && node.bottom > area.bottom - height && node.top > area.top + height;
+  panel.classList.toggle("top", Boolean(hidesNode && height > free));
 }
 
 // One request in flight at a time; while it runs, only the newest wanted state is kept (a dragged slider
@@ -128,14 +164,22 @@ exprField.addEventListener("input", () => {
   updateSoon();
 });
 
-for (const name of ["granularity", "theme"]) {
-  document.getElementById(name).addEventListener("change", (event) => {
-    state.options[name] = event.target.value;
-    if (name === "granularity") restartLecture();
-    update();
-  });
+document.getElementById("granularity").addEventListener("change", (event) => {
+  state.options.granularity = event.target.value;
+  restartLecture();
+  update();
+});
+/** The theme of the controls: the light/dark choice, in its projector twin when the projector box is checked. */
+function chosenTheme() {
+  const base = document.querySelector('input[name="theme"]:checked')?.value ?? baseTheme(state.options.theme);
+  return document.getElementById("projector").checked ? PROJECTOR[base] ?? base : base;
 }
-for (const name of ["labels", "digits"]) {
+document.getElementById("theme").addEventListener("change", () => {
+  state.options.theme = chosenTheme();
+  themeBeforePresent = null; // chosen while presenting: keep it after
+  update();
+});
+for (const name of ["labels", "digits", "rankdir"]) {
   document.getElementById(name).addEventListener("change", (event) => {
     state.options[name] = event.target.value;
     update();
@@ -148,9 +192,13 @@ document.getElementById("exact").addEventListener("change", (event) => {
 
 /** Sets the option controls to the state. */
 function showOptions() {
-  for (const name of ["granularity", "theme"]) {
-    document.querySelectorAll(`input[name="${name}"]`).forEach((radio) => (radio.checked = radio.value === state.options[name]));
-  }
+  document.querySelectorAll('input[name="granularity"]').forEach((radio) => (radio.checked = radio.value === state.options.granularity));
+  const base = baseTheme(state.options.theme);
+  document.querySelectorAll('input[name="theme"]').forEach((radio) => (radio.checked = radio.value === base));
+  document.getElementById("projector").checked = state.options.theme !== base;
+  const layout = document.getElementById("rankdir");
+  if (![...layout.options].some((option) => option.value === state.options.rankdir)) layout.add(new Option(state.options.rankdir));
+  layout.value = state.options.rankdir;
   document.getElementById("labels").value = state.options.labels;
   document.getElementById("digits").value = state.options.digits;
   document.getElementById("exact").checked = state.options.exact === "true";
@@ -174,7 +222,8 @@ listen(box, {
   onHover: (id) => { hovered = id; refreshPanel(); },
   onPick: (id) => { pinned = id === pinned ? null : id; refreshPanel(); },
 });
-window.addEventListener("resize", () => fit(box));
+keepFitted(box);
+window.addEventListener("resize", fitFormula);
 
 const lecture = wireLecture(document.getElementById("lecture"), {
   go: (index) => {
@@ -188,7 +237,7 @@ const lecture = wireLecture(document.getElementById("lecture"), {
   },
   onPresent: (on) => {
     // The projector themes draw larger type; a light or dark page presents in its projector twin, and gets its theme back after.
-    const twin = { light: "projector", dark: "projector-dark" }[state.options.theme];
+    const twin = PROJECTOR[state.options.theme];
     if (on && twin) {
       themeBeforePresent = state.options.theme;
       state.options.theme = twin;
@@ -211,7 +260,7 @@ function toast(message) {
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => (element.hidden = true), 2500);
 }
-wireShare(() => ({ base: initial.base, query: query(), expr: state.expr }), toast);
+wireShare(() => ({ base: initial.base, query: query(), expr: state.expr, steps: graph?.steps?.length ?? 0 }), toast);
 
 showOptions();
 if (initial.graph) show({ graph: initial.graph, svg: null });
