@@ -97,22 +97,17 @@ function refreshPanel() {
   const id = hovered ?? pinned;
   highlight(box, graph, id);
   showChainRule(panel, graph, id ?? lectureNode, digits());
-  placePanel(id ?? lectureNode);
+  placePanel();
 }
 
-/** Places the panel: in the room under the drawing when it fits there; otherwise over the drawing, at the bottom or,
- * when that would hide node `id` (the node it explains), at the top. */
-function placePanel(id) {
+/** Gives the panel the room under the drawing (at least the strip the page keeps for it): it never hides a node. */
+function placePanel() {
   if (panel.hidden) return;
   const area = box.getBoundingClientRect();
   const drawing = box.querySelector("svg")?.getBoundingClientRect() ?? area;
-  const free = Math.max(0, area.bottom - Math.min(drawing.bottom, area.bottom));
-  panel.style.setProperty("--graph-top", `${box.offsetTop}px`);
-  panel.style.maxHeight = `${Math.max(free, 0.45 * area.height)}px`;
-  const height = Math.min(panel.scrollHeight, parseFloat(panel.style.maxHeight));
-  const node = id && box.querySelector(`svg #${CSS.escape(id)}`)?.getBoundingClientRect();
-  const hidesNode = node && node.bottom > area.bottom - height && node.top > area.top + height;
-  panel.classList.toggle("top", Boolean(hidesNode && height > free));
+  const free = area.bottom - Math.min(Math.max(drawing.bottom, area.top), area.bottom);
+  const strip = parseFloat(getComputedStyle(box).paddingBottom);
+  panel.style.maxHeight = `${Math.max(free, strip)}px`;
 }
 
 // One request in flight at a time; while it runs, only the newest wanted state is kept (a dragged slider
@@ -266,4 +261,6 @@ showOptions();
 if (initial.graph) show({ graph: initial.graph, svg: null });
 else showProblem(initial.error);
 if (location.hash === "#present") lecture.present(true);
+// A link to #present on this very page (the address bar, a bookmark) presents without a reload.
+window.addEventListener("hashchange", () => lecture.present(location.hash === "#present"));
 document.body.classList.add("ready");

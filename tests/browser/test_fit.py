@@ -24,7 +24,7 @@ GRAPHS = [(preset.slug, preset.query.query_string()) for preset in SCALAR_PRESET
 ]
 
 # Measures the drawing in the page it runs in: the drawing's box, the viewport, and the smallest text on screen.
-MEASURE = """() => {
+MEASURE = r"""() => {
   const svg = document.querySelector('#graph svg');
   const box = svg.getBoundingClientRect();
   const area = document.getElementById('graph').getBoundingClientRect();
