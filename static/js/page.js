@@ -49,7 +49,6 @@ function show(answer) {
   lectureNode = step && step.kind === "backward" ? step.node : null;
   showFormula(step);
   showError(errorBox, state.expr, null);
-  showPreset();
   refreshPanel();
   remember();
 }
@@ -91,6 +90,7 @@ function remember() {
   history.replaceState(null, "", `?${query()}${location.hash}`);
   updateDownloads(query());
   document.documentElement.dataset.theme = state.options.theme;
+  showPreset();
 }
 
 function refreshPanel() {
