@@ -233,6 +233,7 @@ const lecture = wireLecture(document.getElementById("lecture"), {
   onPresent: (on) => {
     // The projector themes draw larger type; a light or dark page presents in its projector twin, and gets its theme back after.
     const twin = PROJECTOR[state.options.theme];
+    const theme = state.options.theme;
     if (on && twin) {
       themeBeforePresent = state.options.theme;
       state.options.theme = twin;
@@ -241,8 +242,8 @@ const lecture = wireLecture(document.getElementById("lecture"), {
     }
     if (!on) themeBeforePresent = null;
     showOptions();
-    update();
-    requestAnimationFrame(() => fit(box));
+    if (state.options.theme !== theme) update(); // a new drawing; otherwise the box's new size refits this one
+    else remember();
   },
 });
 let themeBeforePresent = null;

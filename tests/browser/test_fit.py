@@ -52,18 +52,37 @@ MEASURE = r"""() => {
 RESULTS: dict[tuple[str, str], dict] = {}
 
 
+@pytest.fixture(scope="module")
+def page(browser, server):
+    """One page for the whole table (a context per measurement would double its time); no console errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, base_url=server)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    yield page
+    context.close()
+    assert not problems, problems
+
+
 def wait_drawn(target) -> None:
     target.wait_for_selector("body.ready #graph svg")
     target.wait_for_function("() => !document.querySelector('#graph.stale')")
 
 
+def settled(target) -> None:
+    """Wait two animation frames: the box's new size is observed and the drawing refitted."""
+    target.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
 def measure_present(page, query: str, width: int, height: int) -> dict:
+    page.goto("about:blank")  # the same address with #present again would not reload the page
     page.set_viewport_size({"width": width, "height": height})
-    page.goto(f"/?{query}&step=end#present")
+    # presenting draws in the projector theme (a light page switches to it); asking for it saves a second drawing
+    page.goto(f"/?{query}&theme=projector&step=end#present")
     page.wait_for_selector("body.ready.presenting #graph svg")
-    # presenting redraws in the projector theme: wait for that drawing, then for the fit that follows it
-    page.wait_for_function("() => document.querySelector('#graph svg polygon')?.getAttribute('fill') === '#ffffff'")
-    page.wait_for_timeout(100)
+    settled(page)
     return page.evaluate(MEASURE)
 
 
@@ -71,6 +90,7 @@ def measure_page(page, query: str) -> dict:
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(f"/?{query}")
     wait_drawn(page)
+    settled(page)
     return page.evaluate(MEASURE)
 
 
@@ -84,7 +104,7 @@ def measure_embed(page, query: str, other_origin: str, server: str) -> dict:
         page.wait_for_timeout(50)
         frame = page.frame(url=lambda url: "/embed?" in url)
     frame.wait_for_selector("body.ready #graph svg")
-    page.wait_for_timeout(100)
+    settled(frame)
     return frame.evaluate(MEASURE)
 
 
