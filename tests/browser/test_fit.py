@@ -144,3 +144,25 @@ def test_print_the_table_of_smallest_text(capsys):
     with capsys.disabled():
         print("\nsmallest SVG text on screen, px (cut: the drawing is not whole on screen; *: no page could reach the "
               "minimum with this drawing)\n" + "\n".join(lines))
+
+
+FORMULA_VIEWS = [("page", 1024, 768), ("present", 1024, 768)]
+
+
+@pytest.mark.parametrize(("kind", "width", "height"), FORMULA_VIEWS, ids=[f"{kind}-{width}x{height}" for kind, width, height in FORMULA_VIEWS])
+def test_the_formula_is_never_cut_by_the_toolbar(page, kind, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    for slug, query in GRAPHS:
+        page.goto("about:blank")
+        page.goto(f"/?{query}" + ("&theme=projector#present" if kind == "present" else ""))
+        wait_drawn(page)
+        settled(page)
+        cut = page.evaluate("""() => {
+            const formula = document.getElementById('formula');
+            const box = formula.getBoundingClientRect();
+            const share = document.querySelector('.share');
+            const other = share.offsetParent ? share.getBoundingClientRect() : null;
+            const overlaps = other && box.right > other.left + 0.5 && box.bottom > other.top + 0.5 && other.bottom > box.top + 0.5;
+            return {overflow: formula.scrollWidth - formula.clientWidth, overlaps, right: box.right};
+        }""")
+        assert cut["overflow"] <= 1 and not cut["overlaps"] and cut["right"] <= width, (slug, cut)
