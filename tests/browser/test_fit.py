@@ -21,7 +21,10 @@ GRAPHS = [(preset.slug, preset.query.query_string()) for preset in SCALAR_PRESET
     ("relu-neuron", urlencode({"expr": "relu(w0*x0 + w1*x1 + b)", "w0": "2", "x0": "-1", "w1": "-3", "x1": "-2", "b": "1"})),
     ("tanh-two-layers", urlencode({"expr": "tanh(w1*tanh(w0*x + b0) + b1)", "x": "0.5", "w0": "2", "b0": "-1", "w1": "1.5", "b1": "0.2"})),
     ("neuron-primitive", urlencode({"expr": "sigmoid(w0*x0 + w1*x1 + w2)", **NEURON, "granularity": "primitive"})),
+    # the seeds' names for the intermediates, once the parser reads statements (skipped until it does)
+    ("cs231n-statements", urlencode({"expr": "q = x + y; f = q*z", "x": "-2", "y": "5", "z": "-4"})),
 ]
+NEEDS_STATEMENTS = {"cs231n-statements"}
 
 # Measures the drawing in the page it runs in: the drawing's box, the viewport, and the smallest text on screen.
 MEASURE = r"""() => {
@@ -111,6 +114,8 @@ def measure_embed(page, query: str, other_origin: str, server: str) -> dict:
 @pytest.mark.parametrize(("kind", "width", "height"), VIEWS, ids=[f"{kind}-{width}x{height}" for kind, width, height in VIEWS])
 @pytest.mark.parametrize(("slug", "query"), GRAPHS, ids=[slug for slug, _ in GRAPHS])
 def test_lecture_graphs_are_whole_and_readable(page, server, other_origin, slug, query, kind, width, height):
+    if slug in NEEDS_STATEMENTS and page.request.get(f"{server}/api/graph?{query}").status == 400:
+        pytest.skip("the parser does not read statements (q = x + y; f = q*z) yet")
     if kind == "present":
         result = measure_present(page, query, width, height)
     elif kind == "page":
@@ -153,6 +158,8 @@ FORMULA_VIEWS = [("page", 1024, 768), ("present", 1024, 768)]
 def test_the_formula_is_never_cut_by_the_toolbar(page, kind, width, height):
     page.set_viewport_size({"width": width, "height": height})
     for slug, query in GRAPHS:
+        if slug in NEEDS_STATEMENTS and page.request.get(f"/api/graph?{query}").status == 400:
+            continue
         page.goto("about:blank")
         page.goto(f"/?{query}" + ("&theme=projector#present" if kind == "present" else ""))
         wait_drawn(page)
