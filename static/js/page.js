@@ -64,12 +64,17 @@ function showFormula(step) {
   fitFormula();
 }
 
-/** Shrinks the formula when a piece of it that cannot wrap (a long fraction) is wider than its line. */
+const FORMULA_LINES = 3; // a longer formula shrinks (to half size at most) rather than push the drawing down
+
+/** Shrinks the formula when it would take more than FORMULA_LINES lines, or when a piece of it that cannot wrap
+ * (a long fraction) is wider than its line. */
 function fitFormula() {
   const element = document.getElementById("formula");
-  element.style.fontSize = "";
-  const ratio = element.clientWidth / element.scrollWidth;
-  if (ratio < 1) element.style.fontSize = `${Math.max(0.5, ratio * 0.98).toFixed(3)}em`;
+  element.style.fontSize = element.style.maxHeight = "";
+  const room = FORMULA_LINES * 1.6 * parseFloat(getComputedStyle(element).fontSize);
+  const fits = () => element.scrollWidth <= element.clientWidth + 1 && element.scrollHeight <= room;
+  for (let size = 0.9; !fits() && size >= 0.5; size -= 0.1) element.style.fontSize = `${size.toFixed(1)}em`;
+  if (!fits()) element.style.maxHeight = `${room}px`; // the rest is in the expression box
 }
 
 /** Selects the open worked example in the presets menu, or none once the expression or a value differs. */
