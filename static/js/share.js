@@ -123,6 +123,8 @@ export function wireShare(current, toast) {
     const host = new URL(base, location.href).hostname;
     document.getElementById("qr-warning").hidden = !isLoopback(host);
     document.getElementById("qr-host").textContent = host;
+    const address = new URL(base, location.href);
+    document.getElementById("qr-example").textContent = `${address.protocol}//192.168.1.20${address.port ? `:${address.port}` : ""}`;
     qrDialog.showModal();
   });
   document.getElementById("show-embed").addEventListener("click", () => {

@@ -117,6 +117,8 @@ def test_the_qr_dialog_of_a_local_server_says_what_to_do(page, server):
     expect(warning).to_contain_text("127.0.0.1")
     expect(warning).to_contain_text("--host 0.0.0.0")
     expect(warning).to_contain_text("CHAINRULE_PUBLIC_URL")
+    port = server.rsplit(":", 1)[1]
+    expect(page.locator("#qr-example")).to_have_text(f"http://192.168.1.20:{port}")  # an address of this server's form
 
 
 def variables_listed(page) -> list[str]:
