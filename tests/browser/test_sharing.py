@@ -2,7 +2,6 @@
 and why they failed, a QR code that warns when phones cannot reach it, the presets menu and the sidebar in step
 with the link, and the theme in one row."""
 
-import json
 import re
 from urllib.parse import quote
 
@@ -167,4 +166,3 @@ def test_the_layout_choice_is_kept_in_the_url_and_sent_to_the_server(page):
     assert "rankdir=TB" in page.get_attribute("#download-slides-pdf", "href")
     page.click("#show-embed")
     assert "rankdir=TB" in page.input_value("#embed-snippet")
-    json.dumps(asked)  # the requests are plain URLs
