@@ -249,6 +249,7 @@ const lecture = wireLecture(document.getElementById("lecture"), {
     showOptions();
     if (state.options.theme !== theme) update(); // a new drawing; otherwise the box's new size refits this one
     else remember();
+    fitFormula(); // presenting sets it larger
   },
 });
 let themeBeforePresent = null;
