@@ -1,7 +1,9 @@
 // The drawing: puts the server's SVG on the page, fits it to its box, and lights up a node's edges.
 
 const MAX_SCALE = 1.8;
-const READABLE_SCALE = 0.85; // below this the edge labels are too small to read: scroll instead of shrinking
+// On the page, text smaller than this (CSS px) is too small to read: the drawing keeps this size and scrolls instead.
+// Presenting or embedded in a slide, the room must see the whole graph, so it is fitted however small.
+const PAGE_MIN_TEXT_PX = 10;
 
 /** Replaces the drawing in `box` with `svgText` and fits it; returns the <svg> element. */
 export function draw(box, svgText) {
@@ -9,8 +11,18 @@ export function draw(box, svgText) {
   return fit(box);
 }
 
-/** Scales the <svg> in `box` to fill it (up to MAX_SCALE); a graph that would shrink below READABLE_SCALE keeps
- * that size and scrolls, except presenting or embedded. Returns the <svg>. */
+/** Returns the smallest font size (SVG units) of the drawing's non-blank text, or null when it has none. */
+function smallestFont(svg) {
+  const sizes = [...svg.querySelectorAll("text")]
+    .filter((text) => text.textContent.trim())
+    .map((text) => parseFloat(text.getAttribute("font-size")))
+    .filter((size) => size > 0);
+  return sizes.length ? Math.min(...sizes) : null;
+}
+
+/** Scales the <svg> in `box` to fill it in both dimensions (up to MAX_SCALE). On the page, a graph whose text would
+ * shrink under PAGE_MIN_TEXT_PX keeps that size and scrolls, with the lecture's current gate panned into view.
+ * Returns the <svg>. */
 export function fit(box) {
   const svg = box.querySelector("svg");
   if (!svg) return null;
@@ -21,13 +33,37 @@ export function fit(box) {
     node.setAttribute("aria-label", node.querySelector("title")?.textContent ?? node.id);
   });
   const [, , width, height] = (svg.getAttribute("viewBox") || "0 0 100 100").split(/[\s,]+/).map(Number);
-  const fitted = Math.min(MAX_SCALE, (box.clientWidth - 16) / width, (box.clientHeight - 16) / height);
-  // Presenting or embedded in a slide, the room must see the whole graph: fit it however small.
-  const scale = document.body.matches(".presenting, .embed") ? fitted : Math.max(fitted, READABLE_SCALE);
-  svg.setAttribute("width", Math.round(width * scale));
-  svg.setAttribute("height", Math.round(height * scale));
+  const style = getComputedStyle(box);
+  const room = (size, start, end) => size - parseFloat(style[start]) - parseFloat(style[end]) - 2;
+  const fitted = Math.min(MAX_SCALE, room(box.clientWidth, "paddingLeft", "paddingRight") / width,
+                          room(box.clientHeight, "paddingTop", "paddingBottom") / height);
+  const font = smallestFont(svg);
+  const wholeAlways = document.body.matches(".presenting, .embed") || !font;
+  const scale = wholeAlways ? fitted : Math.max(fitted, Math.min(MAX_SCALE, PAGE_MIN_TEXT_PX / font));
+  svg.setAttribute("width", String(Math.floor(width * scale)));
+  svg.setAttribute("height", String(Math.floor(height * scale)));
   box.classList.toggle("scrolls", scale > fitted);
+  if (scale > fitted) panToCurrent(box, svg);
   return svg;
+}
+
+/** Scrolls `box` so that the lecture's current gate and its edges (class "current") are in view. */
+function panToCurrent(box, svg) {
+  const parts = [...svg.querySelectorAll("g.current")].map((element) => element.getBoundingClientRect());
+  if (!parts.length) return;
+  const area = box.getBoundingClientRect();
+  const left = Math.min(...parts.map((rect) => rect.left)) - area.left;
+  const right = Math.max(...parts.map((rect) => rect.right)) - area.left;
+  const top = Math.min(...parts.map((rect) => rect.top)) - area.top;
+  const bottom = Math.max(...parts.map((rect) => rect.bottom)) - area.top;
+  // centre the step in view where it fits; where it is larger than the box, show its start
+  const shift = (low, high, size) => (low >= 0 && high <= size ? 0 : high - low <= size ? (low + high - size) / 2 : low);
+  box.scrollBy({ left: shift(left, right, box.clientWidth), top: shift(top, bottom, box.clientHeight) });
+}
+
+/** Keeps the drawing in `box` fitted whenever the box changes size (window, toolbar wrapping, caption lines). */
+export function keepFitted(box) {
+  new ResizeObserver(() => fit(box)).observe(box);
 }
 
 /** Returns the ids of the edges that enter or leave node `id`. */

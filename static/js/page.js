@@ -1,13 +1,13 @@
 // The page: keeps the state (expression, values, options), asks the server for each new state, and shows the answer.
 // Every number on the page comes from /api/view; nothing here computes a value or a gradient.
 
-import { draw, fit, highlight, listen } from "./graph.js";
+import { draw, fit, highlight, keepFitted, listen } from "./graph.js";
 import { showError } from "./expression.js";
 import { texValue } from "./format.js";
 import { wireLecture } from "./lecture.js";
 import { showChainRule } from "./panel.js";
 import { wireShare, updateDownloads } from "./share.js";
-import { fromQuery, toQuery } from "./state.js";
+import { fromQuery, showsPreset, toQuery, useDefaults } from "./state.js";
 import { syncValues, UPSTREAM } from "./values.js";
 
 const TYPING_PAUSE_MS = 150;
@@ -19,7 +19,11 @@ const exprField = document.getElementById("expr");
 const errorBox = document.getElementById("expr-error");
 const valueList = document.getElementById("value-list");
 const presets = document.getElementById("presets");
+// The themes with large type and high contrast: the projector twin of each.
+const PROJECTOR = { light: "projector", dark: "projector-dark" };
+const baseTheme = (theme) => Object.keys(PROJECTOR).find((base) => PROJECTOR[base] === theme) ?? theme;
 
+useDefaults(initial.defaults);
 let state = fromQuery(initial.query ?? location.search);
 let graph = null;
 let variables = null;
@@ -57,6 +61,26 @@ function showFormula(step) {
   const tex = `L = ${graph.latex}${value}`;
   if (window.katex) window.katex.render(tex, element, { throwOnError: false, trust: false, strict: "ignore" });
   else element.textContent = tex;
+  fitFormula();
+}
+
+const FORMULA_LINES = 3; // a longer formula shrinks (to half size at most) rather than push the drawing down
+
+/** Shrinks the formula when it would take more than FORMULA_LINES lines, or when a piece of it that cannot wrap
+ * (a long fraction) is wider than its line. */
+function fitFormula() {
+  const element = document.getElementById("formula");
+  element.style.fontSize = element.style.maxHeight = "";
+  const room = FORMULA_LINES * 1.6 * parseFloat(getComputedStyle(element).fontSize);
+  const fits = () => element.scrollWidth <= element.clientWidth + 1 && element.scrollHeight <= room;
+  for (let size = 0.9; !fits() && size >= 0.5; size -= 0.1) element.style.fontSize = `${size.toFixed(1)}em`;
+  if (!fits()) element.style.maxHeight = `${room}px`; // the rest is in the expression box
+}
+
+/** Selects the open worked example in the presets menu, or none once the expression or a value differs. */
+function showPreset() {
+  const open = [...presets.options].find((option) => option.value && showsPreset(state, variables, option.value));
+  presets.value = open ? open.value : "";
 }
 
 /** Shows an error answer: the last good graph stays, dimmed. */
@@ -71,12 +95,24 @@ function remember() {
   history.replaceState(null, "", `?${query()}${location.hash}`);
   updateDownloads(query());
   document.documentElement.dataset.theme = state.options.theme;
+  showPreset();
 }
 
 function refreshPanel() {
   const id = hovered ?? pinned;
   highlight(box, graph, id);
   showChainRule(panel, graph, id ?? lectureNode, digits());
+  placePanel();
+}
+
+/** Gives the panel the room under the drawing (at least the strip the page keeps for it): it never hides a node. */
+function placePanel() {
+  if (panel.hidden) return;
+  const area = box.getBoundingClientRect();
+  const drawing = box.querySelector("svg")?.getBoundingClientRect() ?? area;
+  const free = area.bottom - Math.min(Math.max(drawing.bottom, area.top), area.bottom);
+  const strip = parseFloat(getComputedStyle(box).paddingBottom);
+  panel.style.maxHeight = `${Math.max(free, strip)}px`;
 }
 
 // One request in flight at a time; while it runs, only the newest wanted state is kept (a dragged slider
@@ -128,14 +164,22 @@ exprField.addEventListener("input", () => {
   updateSoon();
 });
 
-for (const name of ["granularity", "theme"]) {
-  document.getElementById(name).addEventListener("change", (event) => {
-    state.options[name] = event.target.value;
-    if (name === "granularity") restartLecture();
-    update();
-  });
+document.getElementById("granularity").addEventListener("change", (event) => {
+  state.options.granularity = event.target.value;
+  restartLecture();
+  update();
+});
+/** The theme of the controls: the light/dark choice, in its projector twin when the projector box is checked. */
+function chosenTheme() {
+  const base = document.querySelector('input[name="theme"]:checked')?.value ?? baseTheme(state.options.theme);
+  return document.getElementById("projector").checked ? PROJECTOR[base] ?? base : base;
 }
-for (const name of ["labels", "digits"]) {
+document.getElementById("theme").addEventListener("change", () => {
+  state.options.theme = chosenTheme();
+  themeBeforePresent = null; // chosen while presenting: keep it after
+  update();
+});
+for (const name of ["labels", "digits", "rankdir"]) {
   document.getElementById(name).addEventListener("change", (event) => {
     state.options[name] = event.target.value;
     update();
@@ -148,9 +192,13 @@ document.getElementById("exact").addEventListener("change", (event) => {
 
 /** Sets the option controls to the state. */
 function showOptions() {
-  for (const name of ["granularity", "theme"]) {
-    document.querySelectorAll(`input[name="${name}"]`).forEach((radio) => (radio.checked = radio.value === state.options[name]));
-  }
+  document.querySelectorAll('input[name="granularity"]').forEach((radio) => (radio.checked = radio.value === state.options.granularity));
+  const base = baseTheme(state.options.theme);
+  document.querySelectorAll('input[name="theme"]').forEach((radio) => (radio.checked = radio.value === base));
+  document.getElementById("projector").checked = state.options.theme !== base;
+  const layout = document.getElementById("rankdir");
+  if (![...layout.options].some((option) => option.value === state.options.rankdir)) layout.add(new Option(state.options.rankdir));
+  layout.value = state.options.rankdir;
   document.getElementById("labels").value = state.options.labels;
   document.getElementById("digits").value = state.options.digits;
   document.getElementById("exact").checked = state.options.exact === "true";
@@ -174,7 +222,8 @@ listen(box, {
   onHover: (id) => { hovered = id; refreshPanel(); },
   onPick: (id) => { pinned = id === pinned ? null : id; refreshPanel(); },
 });
-window.addEventListener("resize", () => fit(box));
+keepFitted(box);
+window.addEventListener("resize", fitFormula);
 
 const lecture = wireLecture(document.getElementById("lecture"), {
   go: (index) => {
@@ -188,7 +237,8 @@ const lecture = wireLecture(document.getElementById("lecture"), {
   },
   onPresent: (on) => {
     // The projector themes draw larger type; a light or dark page presents in its projector twin, and gets its theme back after.
-    const twin = { light: "projector", dark: "projector-dark" }[state.options.theme];
+    const twin = PROJECTOR[state.options.theme];
+    const theme = state.options.theme;
     if (on && twin) {
       themeBeforePresent = state.options.theme;
       state.options.theme = twin;
@@ -197,8 +247,9 @@ const lecture = wireLecture(document.getElementById("lecture"), {
     }
     if (!on) themeBeforePresent = null;
     showOptions();
-    update();
-    requestAnimationFrame(() => fit(box));
+    if (state.options.theme !== theme) update(); // a new drawing; otherwise the box's new size refits this one
+    else remember();
+    fitFormula(); // presenting sets it larger
   },
 });
 let themeBeforePresent = null;
@@ -211,10 +262,12 @@ function toast(message) {
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => (element.hidden = true), 2500);
 }
-wireShare(() => ({ base: initial.base, query: query(), expr: state.expr }), toast);
+wireShare(() => ({ base: initial.base, query: query(), expr: state.expr, steps: graph?.steps?.length ?? 0 }), toast);
 
 showOptions();
 if (initial.graph) show({ graph: initial.graph, svg: null });
 else showProblem(initial.error);
 if (location.hash === "#present") lecture.present(true);
+// A link to #present on this very page (the address bar, a bookmark) presents without a reload.
+window.addEventListener("hashchange", () => lecture.present(location.hash === "#present"));
 document.body.classList.add("ready");

@@ -50,14 +50,12 @@ function brace(word, number) {
   return isArray(number) ? `\\text{${word}, ${shapeText(shapeOf(number))}}` : `\\text{${word}}`;
 }
 
-/** Fills `panel` with the chain rule at node `id` of `graph`; null shows the hint. */
+/** Fills `panel` with the chain rule at node `id` of `graph`; null empties and hides it. */
 export function showChainRule(panel, graph, id, digits) {
   const node = graph && graph.nodes.find((candidate) => candidate.id === id);
   panel.replaceChildren();
-  if (!node) {
-    panel.append(text("p", "hint", "Hover or click a node to see the chain rule at it: upstream × local = downstream."));
-    return;
-  }
+  panel.hidden = !node;
+  if (!node) return;
   const nodes = new Map(graph.nodes.map((each) => [each.id, each]));
   const name = texName(node, graph);
   const out = graph.output.name_latex ?? "L";   // the output's lecture name: f, or the person's own

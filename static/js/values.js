@@ -149,7 +149,9 @@ function editor(name, text, onChange, label = name) {
 /** Makes `list` show one editor per variable of `graph`, in order, keeping the ones that stay; shows each grad.
  * `upstream` (the query's upstream text, "" for the default) adds an upstream editor when the output is an array. */
 export function syncValues(list, graph, values, digits, onChange, upstream = "") {
-  const names = Object.keys(graph.variables);
+  // In the order the expression names them (the drawing's variable nodes), whatever order the JSON's keys arrive in.
+  const named = graph.nodes.filter((node) => node.op === "var" && node.name in graph.variables).map((node) => node.name);
+  const names = [...new Set([...named, ...Object.keys(graph.variables)])];
   const seeded = Array.isArray(graph.output.value) || upstream !== "";
   const rows = seeded ? [...names, UPSTREAM] : names;
   for (const row of [...list.children]) {

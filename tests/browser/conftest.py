@@ -52,11 +52,21 @@ def server() -> str:
 
 @pytest.fixture(scope="session")
 def other_origin(tmp_path_factory, server) -> str:
-    """Return the base URL of a second, unrelated web server whose /slides.html frames chainrule's /embed."""
+    """Return the base URL of a second, unrelated web server: /slides.html frames chainrule's /embed, /deck.html
+    is an empty frame in a deck that records what reaches it."""
     folder = tmp_path_factory.mktemp("slides")
     (folder / "slides.html").write_text(
         "<!doctype html><title>slides</title><link rel=icon href='data:,'><h1>Lecture 4</h1>"
         f'<iframe id="graph" src="{server}/embed?expr=(x%2By)*z&x=-2&y=5&z=-4" width="800" height="450"></iframe>')
+    # A deck on another site: it records the messages the frame posts (as Reveal.js's postMessage API receives
+    # them) and the keys that reach the deck itself once the frame hands the keyboard back.
+    (folder / "deck.html").write_text(
+        "<!doctype html><title>deck</title><link rel=icon href='data:,'><h1>Lecture 4</h1>"
+        '<iframe id="graph" width="960" height="540" style="border:0"></iframe><script src="deck.js"></script>')
+    (folder / "deck.js").write_text(
+        "window.received = []; window.keys = [];"
+        "addEventListener('message', (event) => received.push(event.data));"
+        "addEventListener('keydown', (event) => keys.push(event.key));")
     handler = lambda *args: http.server.SimpleHTTPRequestHandler(*args, directory=str(folder))  # noqa: E731
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     httpd.RequestHandlerClass.log_message = lambda *args: None

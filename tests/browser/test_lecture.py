@@ -216,3 +216,30 @@ def test_neuron_dark_presentation_screenshot(page, shoot):
     open_ready(page, f"/?{NEURON}&step=8&theme=dark#present")
     page.wait_for_timeout(200)
     shoot(page, "lecture-1024x768-present-dark-neuron-step08")
+
+
+WRITTEN_OUT = "expr=1%2F%281+%2B+exp%28-%28w0%2Ax0+%2B+w1%2Ax1+%2B+w2%29%29%29&w0=2&x0=-1&w1=-3&x1=-2&w2=-3"
+
+
+@pytest.mark.parametrize("step", [1, 8, 16])  # the first ×, the ÷ at the far right, back at the inputs
+def test_the_current_gate_is_panned_into_view(page, step):
+    open_ready(page, f"/?{WRITTEN_OUT}&step={step}")  # wider than the page at readable size: it scrolls
+    assert "scrolls" in page.get_attribute("#graph", "class")
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    area = page.locator("#graph").bounding_box()
+    for part in page.locator("#graph g.current").all():
+        box = part.bounding_box()
+        assert area["x"] <= box["x"] and box["x"] + box["width"] <= area["x"] + area["width"] + 0.5, (step, box, area)
+
+
+def test_the_drawing_keeps_its_size_from_step_to_step_when_presenting(page):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    sizes = set()
+    open_ready(page, f"/?{NEURON}&step=0&theme=projector#present")
+    for step in range(0, 11):  # captions of one and of two lines
+        expect(page.locator("#step-counter")).to_have_text(f"step {step} of 10")
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        box = page.locator("#graph svg").bounding_box()
+        sizes.add((round(box["width"]), round(box["height"])))
+        page.keyboard.press("ArrowRight")
+    assert len(sizes) == 1, sizes

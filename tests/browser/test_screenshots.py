@@ -32,3 +32,17 @@ def test_preset_screenshot_projector(page, shoot, preset):
     # the graph is drawn no smaller than its natural size would allow on a projector
     box = page.locator("#graph svg").bounding_box()
     assert box["width"] > 300
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda preset: preset.slug)
+def test_preset_screenshot_presenting(page, shoot, preset):
+    """What a room sees on a 1024x768 projector: the whole graph, no chrome but the formula and the lecture bar."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    open_ready(page, f"/?{preset.query.query_string()}#present")
+    page.wait_for_selector("body.presenting")
+    page.wait_for_function("() => document.documentElement.dataset.theme.startsWith('projector')")
+    page.wait_for_load_state("networkidle")  # the projector drawing has arrived
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    shoot(page, f"1024x768-present-{preset.slug}")
+    box = page.locator("#graph svg").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 1024 and box["y"] + box["height"] <= 768
