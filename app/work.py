@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import resource
 import signal
 import traceback
@@ -24,6 +25,7 @@ from markupsafe import Markup
 import engine
 from engine.options import OPTIONS, page_defaults
 from engine.render import FORMATS, render
+from engine.themes import THEMES
 from engine.slides import steps_gif, steps_pdf, steps_zip, to_tikz
 from engine.tools import MEDIA_TYPES
 
@@ -135,18 +137,36 @@ def _ok(body: bytes, media_type: str, disposition: str) -> Result:
     return Result(200, body, media_type, (("content-disposition", disposition),), cacheable=True)
 
 
+EMBED_BOX = (960, 540 - 90)   # the embed snippet's frame, less its step bar
+EMBED_MIN_TEXT_PX = 13   # above the 12 px asked: the estimate from the drawing's size runs a little high
+
+
+def _smallest_px(svg: bytes, view, box: tuple[int, int]) -> float:
+    """Returns the smallest text of a drawing fitted into `box` (CSS px), from its size in points."""
+    size = re.search(rb'width="([\d.]+)pt" height="([\d.]+)pt"', svg[:2000])
+    if not size:
+        return float("inf")
+    width, height = (float(v) * 4 / 3 for v in size.groups())
+    return THEMES[view.theme].edge_size * 4 / 3 * min(1.8, box[0] / width, box[1] / height)
+
+
 def _page(task: Task) -> Result:
     """Return the page or the embed: the graph, or the error that stopped it (the page shows it in its box)."""
     pairs = list(task.pairs)
     context = {"query": None if pairs else DEFAULT.query, "graph": None, "svg": None, "error": None,
-               "base": task.base, "request": SimpleNamespace(query_params=dict(pairs))}
+               "base": task.base, "defaults": page_defaults(), "request": SimpleNamespace(query_params=dict(pairs))}
     try:
         if pairs:
             context["query"] = GraphQuery.from_params(pairs)
         query = context["query"]
         lesson = query.lesson()
         context["graph"] = json_safe(lesson.to_dict(query.digits))
-        context["svg"] = Markup(svg_element(render(lesson, query.view(lesson), "svg")))
+        view = query.view(lesson)
+        svg = render(lesson, view, "svg")
+        if task.kind == "embed" and view.labels == "all" and _smallest_px(svg, view, EMBED_BOX) < EMBED_MIN_TEXT_PX:
+            # a slide's frame: the lecture's labels keep the text readable, the step bar says the chain rule
+            svg = render(lesson, dataclasses.replace(view, labels="lecture"), "svg")
+        context["svg"] = Markup(svg_element(svg))
     except engine.ChainruleError as error:
         context["error"] = {"detail": error.message, "offset": error.offset}
     if task.kind == "embed":
@@ -154,7 +174,7 @@ def _page(task: Task) -> Result:
             return Result(400, _html("error.html", context), HTML)
         return Result(200, _html("embed.html", context), HTML, cacheable=True)
     choices = {name: option.choices for name, option in OPTIONS.items()} | {"digits": range(1, 13)}
-    context.update(presets=PRESETS, choices=choices, defaults=page_defaults(), ops=list(engine.OPS.values()),
+    context.update(presets=PRESETS, choices=choices, ops=list(engine.OPS.values()),
                    limits=engine.LIMITS)
     return Result(200, _html("index.html", context), HTML, cacheable=not context["error"])
 

@@ -145,6 +145,8 @@ def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None, full
         raise LimitError(f"this graph has {len(g.nodes)} nodes; drawings stop at {MAX_DRAW_NODES} "
                          "(the JSON API answers for larger ones)")
     t = theme or THEMES[view.theme]
+    if view.labels == "lecture":   # no edge labels: the rest of the text may be as large as the nodes'
+        t = replace(t, edge_size=t.node_size)
     reveal = lesson.reveal(view.step)
     show_values = view.labels in ("all", "values", "grads", "lecture")
     show_grads = view.labels in ("all", "grads", "lecture")
@@ -154,9 +156,10 @@ def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None, full
     lines = [
         "digraph chainrule {",
         f'  graph [{FAST_LAYOUT if n_edges > FULL_LABEL_EDGES else ""}'
-        f'rankdir={rankdir_of(lesson, view, theme, full_grads)}, bgcolor="{t.background}", pad=0.25, nodesep=0.35, ranksep=0.55,'
+        f'rankdir={rankdir_of(lesson, view, theme, full_grads)}, bgcolor="{t.background}", pad=0.25, nodesep=0.35, '
+        f'ranksep={0.3 if view.labels == "lecture" else 0.55},'
         f' fontname="{FONT}", fontcolor="{t.text}", fontsize={t.edge_size}, labelloc=b,'
-        f' label=<{_legend(t, show_values, show_grads, lesson.output_name)}>];',
+        f' label=<{_legend(t, show_values, show_grads, lesson.output_name, view.labels != "lecture")}>];',
         f'  node [fontname="{FONT}", fontsize={t.node_size}, color="{t.text}",'
         f' fontcolor="{t.text}", penwidth={t.pen}, margin="0.08,0.04"];',
         f'  edge [fontname="{FONT}", fontsize={t.edge_size}, color="{t.edge}",'
@@ -355,14 +358,14 @@ def _heat(x: float, t: Theme) -> str:
     return "#" + "".join(f"{c:02x}" for c in mix)
 
 
-def _legend(t: Theme, values: bool, grads: bool, output: str) -> str:
+def _legend(t: Theme, values: bool, grads: bool, output: str, edges: bool = True) -> str:
     parts = []
     if values:
         parts.append(f'<FONT COLOR="{t.value}">■ forward value</FONT>')
     if grads:
         parts.append(f'<FONT COLOR="{t.grad}">■ gradient ∂{_esc(output)}/∂·</FONT>')
     legend = "   ".join(parts) or " "
-    if grads:
+    if grads and edges:
         legend += f'<BR/><FONT COLOR="{t.muted}">edges: upstream × local = downstream</FONT>'
     return legend
 

@@ -47,6 +47,15 @@ export function fit(box) {
   return svg;
 }
 
+/** Returns the smallest text of the drawing in `box` as shown, in CSS px (font size × scale), or null. */
+export function smallestTextPx(box) {
+  const svg = box.querySelector("svg");
+  const font = svg && smallestFont(svg);
+  if (!font) return null;
+  const [, , width] = (svg.getAttribute("viewBox") || "0 0 100 100").split(/[\s,]+/).map(Number);
+  return font * Number(svg.getAttribute("width")) / width;
+}
+
 /** Scrolls `box` so that the lecture's current gate and its edges (class "current") are in view. */
 function panToCurrent(box, svg) {
   const parts = [...svg.querySelectorAll("g.current")].map((element) => element.getBoundingClientRect());

@@ -1,7 +1,7 @@
 // The page: keeps the state (expression, values, options), asks the server for each new state, and shows the answer.
 // Every number on the page comes from /api/view; nothing here computes a value or a gradient.
 
-import { draw, fit, highlight, keepFitted, listen } from "./graph.js";
+import { draw, fit, highlight, keepFitted, listen, smallestTextPx } from "./graph.js";
 import { showError } from "./expression.js";
 import { texValue } from "./format.js";
 import { wireLecture } from "./lecture.js";
@@ -45,6 +45,7 @@ function show(answer) {
   if (answer.svg) draw(box, answer.svg);
   else fit(box);
   box.classList.remove("stale");
+  if (tooSmallToPresent()) return;
   const step = lecture.show(graph, state.options.step);
   lectureNode = step && step.kind === "backward" ? step.node : null;
   showFormula(step);
@@ -246,13 +247,32 @@ const lecture = wireLecture(document.getElementById("lecture"), {
       state.options.theme = themeBeforePresent;
     }
     if (!on) themeBeforePresent = null;
+    const labels = state.options.labels;
+    if (!on && labelsBeforePresent) state.options.labels = labelsBeforePresent;
+    if (!on) labelsBeforePresent = null;
     showOptions();
-    if (state.options.theme !== theme) update(); // a new drawing; otherwise the box's new size refits this one
-    else remember();
+    if (state.options.theme !== theme || state.options.labels !== labels) update(); // a new drawing
+    else if (!tooSmallToPresent()) remember(); // otherwise the box's new size refits this one
     fitFormula(); // presenting sets it larger
   },
 });
 let themeBeforePresent = null;
+let labelsBeforePresent = null;
+const PRESENT_MIN_TEXT_PX = 12;   // read from the back row of a lecture hall
+
+/** Presenting a graph whose edge labels would shrink its text under PRESENT_MIN_TEXT_PX: draw it in the lecture's
+ * labels (values and gradients on the nodes, the chain rule in the step's sentence). Returns true when it asked
+ * for that drawing. */
+function tooSmallToPresent() {
+  if (!document.body.matches(".presenting") || state.options.labels !== "all") return false;
+  const px = smallestTextPx(box);
+  if (px === null || px >= PRESENT_MIN_TEXT_PX) return false;
+  labelsBeforePresent = state.options.labels;
+  state.options.labels = "lecture";
+  showOptions();
+  update();
+  return true;
+}
 
 let toastTimer = null;
 function toast(message) {

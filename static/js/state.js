@@ -1,16 +1,15 @@
 // The page's state and its URL: the address bar always holds expr, the values, and options that differ from defaults.
 
-// rankdir: the drawing's direction (LR, TB, or auto: the engine picks by the graph's shape).
-export const DEFAULTS = { granularity: "fused", exact: "false", labels: "all", digits: "3", theme: "light", rankdir: "auto",
-                          step: "", callouts: "false", share: "false", upstream: "" };
-const OPTIONS = ["expr", ...Object.keys(DEFAULTS)];
+// Every option's default as the URL writes it, shipped by the server (engine/options.py owns them): the page
+// writes none of them again. An option at its default stays out of URLs.
+export const DEFAULTS = {};
 
-/** Takes the server's option defaults (the names it knows), so that an option at its default stays out of URLs. */
+/** Takes the server's option defaults, before any state is read. */
 export function useDefaults(serverDefaults) {
-  for (const [name, value] of Object.entries(serverDefaults ?? {})) {
-    if (name in DEFAULTS && value !== null && value !== undefined) DEFAULTS[name] = String(value);
-  }
+  for (const [name, value] of Object.entries(serverDefaults ?? {})) DEFAULTS[name] = String(value ?? "");
 }
+
+const isOption = (name) => name === "expr" || name in DEFAULTS;
 
 /** Returns the state held by a query string: {expr, values: Map, options}. */
 export function fromQuery(search) {
@@ -18,7 +17,7 @@ export function fromQuery(search) {
   const state = { expr: params.get("expr") ?? "", values: new Map(), options: { ...DEFAULTS } };
   for (const [name, value] of params) {
     if (name in DEFAULTS) state.options[name] = value;
-    else if (!OPTIONS.includes(name)) state.values.set(name, value);
+    else if (!isOption(name)) state.values.set(name, value);
   }
   return state;
 }
