@@ -25,9 +25,9 @@ def test_step_in_the_url_opens_the_page_on_that_step(page):
     expect(page.locator("#step-counter")).to_have_text("step 7 of 10")
     assert current(page) == ["e6", "e7", "n8"]  # the + gate that adds w2, backward
     expect(page.locator("#step-phase")).to_have_text("Backward pass · add distributes")
-    expect(page.locator("#step-text")).to_contain_text("+ gate gets upstream 0.197")
+    expect(page.locator("#step-text")).to_contain_text("+ gate q₄ gets upstream ∂f/∂q₄ = 0.197")
     # a backward step puts that gate's chain rule in the panel without a hover
-    expect(page.locator("#panel .node-name")).to_contain_text("n8")
+    expect(page.locator("#panel .node-name")).to_contain_text("q₄ = w0*x0 + w1*x1 + w2")
 
 
 def test_lecture_keeps_the_answers_back_until_their_step(page):

@@ -100,7 +100,7 @@ def test_presets_menu_opens_each_worked_example(page):
     open_ready(page, CS231N)
     page.select_option("#presets", label="Apples with tax")
     expect(page.locator("#graph svg")).to_contain_text("220")
-    assert page.input_value("#expr") == "apple*apple_num*tax"
+    assert page.input_value("#expr") == "apple_price = apple*apple_num; price = apple_price*tax"
 
 
 def test_granularity_toggle_expands_the_sigmoid(page):

@@ -61,11 +61,11 @@ def test_every_array_presets_panel_typesets_at_every_node_without_errors(page):
 
 def test_relu_upstream_is_edited_like_a_value_and_kept_in_the_url(page):
     open_ready(page, f"/?{QUERIES['relu-vector']}")
-    expect(page.locator('.variable[data-name="x"] .grad')).to_have_text("∂L/∂x = [4, 0, 5, 0]")
+    expect(page.locator('.variable[data-name="x"] .grad')).to_have_text("∂f/∂x = [4, 0, 5, 0]")
     cells = page.locator('.variable[data-name="upstream"] .cell')
     assert cells.count() == 4 and cells.nth(3).input_value() == "9"
     cells.nth(2).fill("-5")
-    expect(page.locator('.variable[data-name="x"] .grad')).to_have_text("∂L/∂x = [4, 0, −5, 0]")
+    expect(page.locator('.variable[data-name="x"] .grad')).to_have_text("∂f/∂x = [4, 0, −5, 0]")
     assert params(page)["upstream"] == "[4,-1,-5,9]"
     page.locator("#graph g.node.op-relu").click()
     annotations = " ".join(page.locator("#panel annotation").all_text_contents())
@@ -76,12 +76,12 @@ def test_typing_an_array_into_a_number_field_gives_a_grid_and_a_number_gives_the
     open_ready(page, "/?expr=sum(x*x)&x=3")
     page.fill('.variable[data-name="x"] .number', "[1,2,3]")
     expect(page.locator('.variable[data-name="x"] .cell')).to_have_count(3)
-    expect(page.locator('.variable[data-name="x"] .grad')).to_have_text("∂L/∂x = [2, 4, 6]")
+    expect(page.locator('.variable[data-name="x"] .grad')).to_have_text("∂f/∂x = [2, 4, 6]")
     assert page.locator('.variable[data-name="x"] .slider').count() == 0
     page.fill('.variable[data-name="x"] .number', "2")
     expect(page.locator('.variable[data-name="x"] .slider')).to_have_count(1)
     assert page.locator('.variable[data-name="x"] .cell').count() == 0
-    expect(page.locator('.variable[data-name="x"] .grad')).to_have_text("∂L/∂x = 4")
+    expect(page.locator('.variable[data-name="x"] .grad')).to_have_text("∂f/∂x = 4")
 
 
 def test_a_large_array_gets_the_text_field_only_and_a_summary(page):
@@ -89,7 +89,7 @@ def test_a_large_array_gets_the_text_field_only_and_a_summary(page):
     open_ready(page, f"/?expr=sum(x*x)&x={values}")
     assert page.locator('.variable[data-name="x"] .cell').count() == 0
     assert page.input_value('.variable[data-name="x"] .number') == values
-    expect(page.locator('.variable[data-name="x"] .grad')).to_have_text("∂L/∂x = 40: 0 … 78")
+    expect(page.locator('.variable[data-name="x"] .grad')).to_have_text("∂f/∂x = 40: 0 … 78")
 
 
 def test_a_shape_error_shows_its_message_and_keeps_the_graph(page):
