@@ -1,10 +1,10 @@
-# chainrule: the web app on port 8000. Mirrors .ci/run: Debian packages (Graphviz, fonts), then pip install.
+# chainrule: the web app on port 8000. Mirrors .ci/run: Debian packages (Graphviz, librsvg, fonts), then pip install.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 
 RUN apt-get update \
- && apt-get install -y --no-install-recommends graphviz fonts-dejavu-core fonts-liberation \
+ && apt-get install -y --no-install-recommends graphviz librsvg2-bin fonts-dejavu-core fonts-liberation \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /srv/chainrule
