@@ -103,7 +103,7 @@ def test_every_op_in_exact_mode_agrees_with_floats_and_is_a_fraction_or_says_why
     for x, y in POINTS:
         values = {"x": x, "y": y}
         a, d = exact(text, values)
-        floats = analyze(text, values).to_dict()
+        floats = Lesson(analyze(text, values)).to_dict()
         for node, float_node in zip(d["nodes"], floats["nodes"]):
             assert np.allclose([node["value"], node["grad"]],
                                [float_node["value"], float_node["grad"]],
