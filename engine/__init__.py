@@ -13,7 +13,7 @@ from .gradcheck import GRADCHECK_ELEMENT_OPS
 from .graph import MAX_VARIABLES
 from .lesson import Lesson, Step, explain
 from .ops import OP_LIST, OPS
-from .parse import MAX_CHARS, MAX_DEPTH, MAX_NAME_CHARS, MAX_NUMBER_CHARS, MAX_OPS
+from .parse import MAX_CHARS, MAX_DEPTH, MAX_EXPONENT_DIGITS, MAX_NAME_CHARS, MAX_NUMBER_CHARS, MAX_OPS
 from .options import OPTIONS, read_options
 from .render import MAX_DRAW_NODES
 from .slides import MAX_SLIDE_NODES, MAX_SLIDE_STEPS
@@ -26,6 +26,7 @@ LIMITS = {
     "max_depth": MAX_DEPTH,
     "max_name_chars": MAX_NAME_CHARS,
     "max_number_chars": MAX_NUMBER_CHARS,
+    "max_exponent_digits": MAX_EXPONENT_DIGITS,
     "max_variables": MAX_VARIABLES,
     "max_value_chars": MAX_VALUE_CHARS,
     "max_array_chars": MAX_ARRAY_CHARS,

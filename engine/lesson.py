@@ -108,6 +108,14 @@ class Lesson:
         return r",\quad ".join(f"{_latex_name(name)} = {g.nodes[i].latex}" for name, i in names.items())
 
     @property
+    def formula_latex(self) -> str:
+        """Returns the input as the lecture writes it, named: f = (x + y) z, or its statements."""
+        g = self.graph
+        if getattr(g, "names", None):
+            return self.latex
+        return f"{self.latex_name(g.output)} = {self.latex}"
+
+    @property
     def gradcheck(self) -> dict:
         return self.analysis.gradcheck
 
@@ -282,6 +290,7 @@ class Lesson:
         return {
             "expr": a.expr,
             "latex": self.latex,
+            "formula_latex": self.formula_latex,
             "granularity": a.granularity,
             "exact": a.exact,
             "output": {"id": g.id(out), "value": _plain(p.values[out]), "name": self.output_name,

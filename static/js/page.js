@@ -59,7 +59,7 @@ function showFormula(step) {
   const element = document.getElementById("formula");
   const computed = graph.steps.findIndex((each) => each.kind === "forward" && each.node === graph.output.id);
   const value = !step || step.index >= computed ? ` = ${texValue(graph.output.value, digits())}` : "";
-  const tex = `L = ${graph.latex}${value}`;
+  const tex = `${graph.formula_latex ?? `L = ${graph.latex}`}${value}`;
   if (window.katex) window.katex.render(tex, element, { throwOnError: false, trust: false, strict: "ignore" });
   else element.textContent = tex;
   fitFormula();
