@@ -16,8 +16,6 @@ import numpy as np
 import sympy as sp
 
 from . import arrays as ar
-from sympy.printing.latex import LatexPrinter
-from sympy.printing.str import StrPrinter
 
 A, B, OUT = sp.symbols("a b out", real=True)
 
@@ -40,34 +38,6 @@ def _sign(x):
 # Python floats are several times faster than numpy scalars one at a time; where math
 # raises instead of giving inf or nan (exp overflow, log 0, 1/0), the numpy rule answers.
 _FLOATS = [{"Heaviside": _heaviside, "sign": _sign}, "math"]
-
-
-class _Text(StrPrinter):
-    """Plain text as a student reads it: [a > 0] for an indicator."""
-
-    def _print_Heaviside(self, e):
-        return f"[{_comparison(self, e.args[0])}]"
-
-    def _print_Piecewise(self, e):
-        return self.doprint(e.args[-1].expr)
-
-
-class _Latex(LatexPrinter):
-    def _print_Heaviside(self, e, exp=None):
-        return rf"\mathbb{{1}}[{_comparison(self, e.args[0])}]"
-
-    def _print_Piecewise(self, e):
-        return self.doprint(e.args[-1].expr)
-
-
-def _comparison(printer, arg) -> str:
-    """Returns `p > q` for the argument `p - q` of an indicator, `p > 0` otherwise."""
-    if isinstance(arg, sp.Add) and len(arg.args) == 2:
-        neg = [t for t in arg.args if t.could_extract_minus_sign()]
-        if len(neg) == 1:
-            pos = [t for t in arg.args if t is not neg[0]][0]
-            return f"{printer.doprint(pos)} > {printer.doprint(-neg[0])}"
-    return f"{printer.doprint(arg)} > 0"
 
 
 @dataclass(frozen=True)
@@ -96,8 +66,8 @@ class Op:
     fast_forward: Callable = field(init=False, repr=False)    # floats; may raise
     fast_locals: Callable | tuple = field(init=False, repr=False)  # floats: (a, b, out) -> every
     #                                     local (may raise), or the locals when they are constants
-    local_text: tuple = field(init=False, repr=False)
-    local_latex: tuple = field(init=False, repr=False)
+    local_text: tuple = field(init=False, repr=False)    # array ops: the Jacobian described (text)
+    local_latex: tuple = field(init=False, repr=False)   # and as LaTeX; elementwise: engine/formulas.py
 
     def __post_init__(self):
         set_ = object.__setattr__
@@ -117,9 +87,9 @@ class Op:
         set_(self, "fast_locals", tuple(map(float, self.locals))
              if all(e.is_number for e in self.locals)   # add, sub, neg: no call at all
              else sp.lambdify((A, B, OUT), tuple(self.locals), _FLOATS))
-        marked = [e.xreplace(_MARK) for e in self.locals]
-        set_(self, "local_text", tuple(_Text().doprint(e).replace("**", "^") for e in marked))
-        set_(self, "local_latex", tuple(_Latex().doprint(e) for e in marked))
+        # an elementwise op's formulas are printed per edge, in its inputs' names (engine/formulas.py)
+        set_(self, "local_text", ())
+        set_(self, "local_latex", ())
         if self.latex is None:
             set_(self, "latex", sp.latex(self.expr.xreplace(_MARK), mul_symbol="dot"))
 
