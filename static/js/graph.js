@@ -40,6 +40,8 @@ export function fit(box) {
   const font = smallestFont(svg);
   const wholeAlways = document.body.matches(".presenting, .embed") || !font;
   const scale = wholeAlways ? fitted : Math.max(fitted, Math.min(MAX_SCALE, PAGE_MIN_TEXT_PX / font));
+  // its smallest text were it drawn whole (nothing yet while the box is not laid out)
+  box.dataset.fittedTextPx = font && fitted > 0 && box.clientWidth > 0 ? String(font * fitted) : "";
   svg.setAttribute("width", String(Math.floor(width * scale)));
   svg.setAttribute("height", String(Math.floor(height * scale)));
   box.classList.toggle("scrolls", scale > fitted);
@@ -47,13 +49,9 @@ export function fit(box) {
   return svg;
 }
 
-/** Returns the smallest text of the drawing in `box` as shown, in CSS px (font size × scale), or null. */
-export function smallestTextPx(box) {
-  const svg = box.querySelector("svg");
-  const font = svg && smallestFont(svg);
-  if (!font) return null;
-  const [, , width] = (svg.getAttribute("viewBox") || "0 0 100 100").split(/[\s,]+/).map(Number);
-  return font * Number(svg.getAttribute("width")) / width;
+/** Returns the smallest text of the drawing in `box` were it fitted whole, in CSS px (font size × scale), or null. */
+export function wholeTextPx(box) {
+  return box.dataset.fittedTextPx ? Number(box.dataset.fittedTextPx) : null;
 }
 
 /** Scrolls `box` so that the lecture's current gate and its edges (class "current") are in view. */

@@ -1,7 +1,7 @@
 // The page: keeps the state (expression, values, options), asks the server for each new state, and shows the answer.
 // Every number on the page comes from /api/view; nothing here computes a value or a gradient.
 
-import { draw, fit, highlight, keepFitted, listen, smallestTextPx } from "./graph.js";
+import { draw, fit, highlight, keepFitted, listen, wholeTextPx } from "./graph.js";
 import { showError } from "./expression.js";
 import { texValue } from "./format.js";
 import { wireLecture } from "./lecture.js";
@@ -45,7 +45,7 @@ function show(answer) {
   if (answer.svg) draw(box, answer.svg);
   else fit(box);
   box.classList.remove("stale");
-  if (tooSmallToPresent()) return;
+  if (tooSmallWhole()) return;
   const step = lecture.show(graph, state.options.step);
   lectureNode = step && step.kind === "backward" ? step.node : null;
   showFormula(step);
@@ -156,6 +156,11 @@ function onValue(name, text, source) {
 /** A new graph has other steps: lecture mode starts it again from step 0. */
 function restartLecture() {
   if (state.options.step !== "") state.options.step = "0";
+  // labels switched for the last graph's size: a new graph gets all its labels again if they fit
+  if (labelsBeforePresent && !document.body.matches(".presenting")) {
+    state.options.labels = labelsBeforePresent;
+    labelsBeforePresent = null;
+  }
 }
 
 exprField.addEventListener("input", () => {
@@ -183,6 +188,7 @@ document.getElementById("theme").addEventListener("change", () => {
 for (const name of ["labels", "digits", "rankdir"]) {
   document.getElementById(name).addEventListener("change", (event) => {
     state.options[name] = event.target.value;
+    if (name === "labels") labelsChosen = true;
     update();
   });
 }
@@ -252,21 +258,23 @@ const lecture = wireLecture(document.getElementById("lecture"), {
     if (!on) labelsBeforePresent = null;
     showOptions();
     if (state.options.theme !== theme || state.options.labels !== labels) update(); // a new drawing
-    else if (!tooSmallToPresent()) remember(); // otherwise the box's new size refits this one
+    else if (!tooSmallWhole()) remember(); // otherwise the box's new size refits this one
     fitFormula(); // presenting sets it larger
   },
 });
 let themeBeforePresent = null;
 let labelsBeforePresent = null;
-const PRESENT_MIN_TEXT_PX = 12;   // read from the back row of a lecture hall
+let labelsChosen = false;          // the person picked the labels: keep them, however small
+const MIN_TEXT_PX = { presenting: 12, page: 10 };   // presenting: read from the back row of a lecture hall
 
-/** Presenting a graph whose edge labels would shrink its text under PRESENT_MIN_TEXT_PX: draw it in the lecture's
- * labels (values and gradients on the nodes, the chain rule in the step's sentence). Returns true when it asked
- * for that drawing. */
-function tooSmallToPresent() {
-  if (!document.body.matches(".presenting") || state.options.labels !== "all") return false;
-  const px = smallestTextPx(box);
-  if (px === null || px >= PRESENT_MIN_TEXT_PX) return false;
+/** A graph whose edge labels would shrink its text, drawn whole, under MIN_TEXT_PX: draw it in the lecture's labels
+ * (values and gradients on the nodes, the chain rule in the panel and the step's sentence) unless the labels were
+ * chosen. Returns true when it asked for that drawing. */
+function tooSmallWhole() {
+  if (labelsChosen || state.options.labels !== "all") return false;
+  const px = wholeTextPx(box);
+  const least = document.body.matches(".presenting") ? MIN_TEXT_PX.presenting : MIN_TEXT_PX.page;
+  if (px === null || px >= least) return false;
   labelsBeforePresent = state.options.labels;
   state.options.labels = "lecture";
   showOptions();

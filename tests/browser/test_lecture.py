@@ -223,7 +223,8 @@ WRITTEN_OUT = "expr=1%2F%281+%2B+exp%28-%28w0%2Ax0+%2B+w1%2Ax1+%2B+w2%29%29%29&w
 
 @pytest.mark.parametrize("step", [1, 8, 16])  # the first ×, the ÷ at the far right, back at the inputs
 def test_the_current_gate_is_panned_into_view(page, step):
-    open_ready(page, f"/?{WRITTEN_OUT}&step={step}")  # wider than the page at readable size: it scrolls
+    # with the edges' numbers asked for, wider than the page at readable size: it scrolls
+    open_ready(page, f"/?{WRITTEN_OUT}&labels=grads&step={step}")
     assert "scrolls" in page.get_attribute("#graph", "class")
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     area = page.locator("#graph").bounding_box()
