@@ -124,6 +124,7 @@ async function update() {
   wanted = toQuery(state, null);
   if (busy) return;
   busy = true;
+  document.body.classList.add("updating");   // a drawing is on its way (tests and screenshots wait for it)
   while (wanted !== null) {
     const asked = wanted;
     wanted = null;
@@ -138,6 +139,7 @@ async function update() {
     }
   }
   busy = false;
+  document.body.classList.remove("updating");
 }
 
 let pause = null;

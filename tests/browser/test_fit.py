@@ -75,7 +75,9 @@ def wait_drawn(target) -> None:
 
 
 def settled(target) -> None:
-    """Wait two animation frames: the box's new size is observed and the drawing refitted."""
+    """Wait until no drawing is on its way (a graph too large for its labels is drawn again with the lecture's),
+    then two animation frames: the box's new size is observed and the drawing refitted."""
+    target.wait_for_selector("body:not(.updating)")
     target.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
