@@ -27,7 +27,7 @@ from .ops import OPS
 
 QUANTITIES = ("value", "grad", "local", "upstream", "downstream")
 MAX_ANSWER_CHARS = 80
-MODES = ("full", "backward")
+from .options import PRACTICES as MODES  # noqa: E402  (the option's choices: one place)
 
 
 @dataclass(frozen=True)
