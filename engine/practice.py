@@ -177,6 +177,8 @@ def masked(lesson: Lesson, step: int, digits: int = 3) -> dict:
         variable["grad"] = data["nodes"][lesson.graph.variables[name]]["grad"]
     if lesson.graph.output not in reveal.value_shown:
         data["output"]["value"] = None
+    if lesson.graph.output not in reveal.fired:
+        data["upstream"] = None   # the gradient that starts the backward pass is ∂f/∂f, a blank too
     data["steps"] = data["steps"][: step + 1]
     data["gradcheck"] = {}
     return data
