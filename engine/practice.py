@@ -123,7 +123,8 @@ def check(lesson: Lesson, blank_id: str, quantity: str, answer: str, digits: int
     given = read_answer(answer)
     if _close(given, want, digits):
         return Verdict(True, "Right.")
-    return Verdict(False, f"Not {fmt(given, digits).replace('-', '−')}.", hint(lesson, blank_id, quantity))
+    # the student's number as given (12 digits drop float noise such as 0.1+0.2): rounded, 1234 would read "Not 1230"
+    return Verdict(False, f"Not {fmt(given, 12).replace('-', '−')}.", hint(lesson, blank_id, quantity))
 
 
 def _close(given: float, want: float, digits: int) -> bool:

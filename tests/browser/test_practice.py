@@ -72,9 +72,11 @@ class Capture:
         return [url for url, numbers in self.seen if number in numbers]
 
 
-def practise(page, query: dict, mode: str, wrong_first: set[int] = frozenset()) -> tuple[Lesson, list]:
-    """Drives a whole practice by keyboard; before each answer, checks that no response so far held the number of a
-    blank not yet answered (unless the student already knows that number). Returns the lesson and its blanks."""
+def practise(page, query: dict, mode: str, wrong_first: set[int] = frozenset()) -> tuple[Lesson, list, list]:
+    """Drives a whole practice by keyboard, answering wrong first at the blanks numbered in `wrong_first`; before
+    each answer, checks that no response so far held the number of a blank not yet answered (unless the student
+    already knows that number). Returns the lesson, its blanks, and what the student read after each wrong answer."""
+    read = []
     lesson = Lesson(analyze(query["expr"], {k: v for k, v in query.items() if k != "expr"}))
     todo = blanks(lesson, mode)
     capture = Capture(page)
@@ -95,17 +97,18 @@ def practise(page, query: dict, mode: str, wrong_first: set[int] = frozenset()) 
             expect(field).to_have_attribute("aria-invalid", "true")
             feedback = page.locator(f"#{field.get_attribute('aria-describedby')}")
             expect(feedback).to_contain_text("Hint:")
+            read.append(feedback.text_content())
             assert secrets[index] in known or secrets[index] not in numbers_in(feedback.text_content())
             page.keyboard.press("Control+A")
         page.keyboard.type(repr(round(truth(lesson, blank.id, blank.quantity), 6)))
         page.keyboard.press("Enter")
         expect(field).to_have_attribute("aria-invalid", "false")
         known.add(secrets[index])
-    return lesson, todo
+    return lesson, todo, read
 
 
 def test_a_whole_practice_of_cs231n_by_keyboard_gives_nothing_away(page):
-    lesson, todo = practise(page, CS231N, "full", wrong_first={0, 3})
+    lesson, todo, _ = practise(page, CS231N, "full", wrong_first={0, 3})
     score = page.locator("[data-practice-score]")
     expect(score).to_be_visible()
     expect(score).to_contain_text(f"Right first time: {len(todo) - 2} of {len(todo)}")
@@ -155,7 +158,7 @@ def test_a_name_is_not_an_answer_and_costs_no_try(page):
 
 
 def test_the_neuron_backward_practice_runs_to_the_end(page):
-    lesson, todo = practise(page, NEURON, "backward", wrong_first={1})
+    lesson, todo, _ = practise(page, NEURON, "backward", wrong_first={1})
     expect(page.locator("[data-practice-score]")).to_contain_text(f"Right first time: {len(todo) - 1} of {len(todo)}")
     assert "0.197" in drawn(page.locator("#graph").inner_html()) or "0.105" in drawn(page.locator("#graph").inner_html())
 
@@ -165,7 +168,7 @@ def test_practice_fits_a_phone(browser, server, theme):
     context = browser.new_context(viewport={"width": 375, "height": 740}, base_url=server)
     page = context.new_page()
     page.goto(url_of(CS231N, mode="practice", theme=theme))
-    field = page.locator("input[data-blank]:enabled").first
+    field = page.locator('input[data-blank="n2"][data-quantity="value"]')
     expect(field).to_be_focused()
     box = field.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 375
@@ -185,3 +188,12 @@ def test_the_embed_practises_too(page):
     page.keyboard.press("Enter")
     expect(field).to_have_attribute("aria-invalid", "false")
     expect(page.locator('input[data-blank="n4"][data-quantity="value"]')).to_be_focused()
+
+
+def test_a_fan_out_asks_for_the_sum_and_hints_that_the_shares_add(page):
+    query = {"expr": "x*y + x", "x": "-2", "y": "5"}
+    last = len(blanks(Lesson(analyze(query["expr"], {"x": "-2", "y": "5"})))) - 1
+    lesson, todo, read = practise(page, query, "full", wrong_first={last})
+    assert todo[-1].label.startswith("∂f/∂x: x is used 2 times")
+    assert read == [f"Not {WRONG}. Hint: at a fan-out the shares add: x feeds 2 gates; add what each sends back"]
+    expect(page.locator("[data-practice-score]")).to_contain_text("Needed a hint: x")
