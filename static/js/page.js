@@ -47,6 +47,7 @@ function show(answer) {
     if (!state.values.has(name)) state.values.set(name, Array.isArray(variable.value) ? JSON.stringify(variable.value) : String(variable.value));
   }
   variables = syncValues(valueList, graph, state.values, digits(), onValue, state.options.upstream);
+  if (practicing) valueList.querySelectorAll("input").forEach((field) => (field.disabled = true)); // New numbers changes them
   document.getElementById("values-empty").hidden = variables.length > 0;
   if (answer.svg) draw(box, answer.svg);
   else fit(box);
@@ -302,12 +303,15 @@ function toast(message) {
 }
 wireShare(() => ({ base: initial.base, query: query(), expr: state.expr, steps: graph?.steps?.length ?? 0 }), toast);
 
+if (practicing) {
+  state.options.step = ""; // practice moves the steps itself
+  exprField.readOnly = true; // a new expression is a new exercise: explore it, then make its practice link
+}
 showOptions();
 if (initial.graph) show({ graph: initial.graph, svg: null });
 else showProblem(initial.error);
 if (practicing && initial.graph) {
   document.body.classList.add("practicing");
-  state.options.step = "";
   practiceExercise = toQuery({ ...state, options: {} }, variables);
   practice = wirePractice(document.getElementById("practice"), {
     query: toQuery(state, variables),

@@ -197,3 +197,31 @@ def test_a_fan_out_asks_for_the_sum_and_hints_that_the_shares_add(page):
     assert todo[-1].label.startswith("∂f/∂x: x is used 2 times")
     assert read == [f"Not {WRONG}. Hint: at a fan-out the shares add: x feeds 2 gates; add what each sends back"]
     expect(page.locator("[data-practice-score]")).to_contain_text("Needed a hint: x")
+
+
+def test_new_numbers_puts_fresh_values_in_the_link_and_starts_again(page):
+    page.goto(url_of(CS231N, mode="practice"))
+    expect(page.locator('input[data-blank="n2"][data-quantity="value"]')).to_be_focused()
+    page.get_by_role("button", name="New numbers").click()
+    page.wait_for_url(lambda url: "x=-2&y=5&z=-4" not in url)
+    from urllib.parse import parse_qs, urlparse
+    params = parse_qs(urlparse(page.url).query)
+    assert params["mode"] == ["practice"] and params["expr"] == ["(x+y)*z"]
+    assert all(int(params[name][0]) in range(-5, 6) for name in "xyz")
+    expect(page.locator('input[data-blank="n2"][data-quantity="value"]')).to_be_focused()
+
+
+def test_practice_runs_presented_on_the_projector_and_ignores_a_step_in_the_link(page):
+    capture = Capture(page)
+    page.goto(url_of(CS231N, mode="practice", step="end"))
+    field = page.locator('input[data-blank="n2"][data-quantity="value"]')
+    expect(field).to_be_focused()
+    page.locator("#present").click()
+    expect(page.locator("body")).to_have_class(re.compile("presenting"))
+    expect(page.locator("#practice")).to_be_visible()
+    field.focus()
+    page.keyboard.type("3")
+    page.keyboard.press("Enter")
+    expect(field).to_have_attribute("aria-invalid", "false")
+    assert not capture.holding("-12"), capture.holding("-12")   # f's value: the next blank
+    assert not [url for url, _ in capture.seen if "/api/view" in url]
