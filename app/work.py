@@ -143,6 +143,10 @@ def _check(query: GraphQuery, own: dict[str, str]) -> dict:
         raise engine.ChainruleError(f"/api/check needs {' and '.join(missing)}: e.g. blank=n3&quantity=value&answer=-3")
     lesson = query.lesson()
     blank, quantity = own["blank"], own["quantity"]
+    if not any(b.id == blank and b.quantity == quantity for b in practice.blanks(lesson, query.practice)):
+        practice.truth(lesson, blank, quantity)   # a malformed id or quantity gets the engine's own message
+        raise engine.ChainruleError(f"{blank[:20]} {quantity[:20]} is not a blank of this practice: "
+                                    "its number is given, or it has none to work out")
     if reveal:
         want = practice.truth(lesson, blank, quantity)
         return {"correct": False, "message": "Shown.", "hint": practice.hint(lesson, blank, quantity),

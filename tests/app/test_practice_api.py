@@ -83,7 +83,8 @@ def test_a_wrong_answer_is_hinted_without_the_number_and_reveal_gives_it(client)
 @pytest.mark.parametrize("params", [
     {"blank": "n2", "quantity": "value"}, {"blank": "n2", "answer": "3"}, {"quantity": "value", "answer": "3"},
     {"blank": "n99", "quantity": "value", "answer": "3"}, {"blank": "e0", "quantity": "value", "answer": "3"},
-    {"blank": "x2", "quantity": "value", "answer": "3"}, {"blank": "n2", "quantity": "mass", "answer": "3"},
+    {"blank": "x2", "quantity": "value", "answer": "3"}, {"blank": "n0", "quantity": "value", "answer": "-2"},
+    {"blank": "n3", "quantity": "value", "reveal": "true"}, {"blank": "e0", "quantity": "upstream", "reveal": "true"}, {"blank": "n2", "quantity": "mass", "answer": "3"},
     {"blank": "n2", "quantity": "value", "answer": "x"}, {"blank": "n2", "quantity": "value", "answer": "3",
                                                           "reveal": "perhaps"},
     {"blank": "n2", "quantity": "value", "answer": "9" * 100}, {"blank": "n2", "quantity": "value", "answer": "1/0*"},
