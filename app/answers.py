@@ -8,6 +8,7 @@ the compute pool, in the light lane when the estimated work is small. Nothing he
 import asyncio
 import re
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
@@ -19,13 +20,16 @@ from .cache import LRU, Answer, InFlight, matches
 from .config import Settings, get_settings
 from .errors import problem
 from .presets import DEFAULT
-from .query import GraphQuery, graph_query
+from .query import GraphQuery, read_query
 from .work import Result, Task
 
 PAGES = ("page", "embed")  # a malformed query is the page with its error box, not a JSON 400
 LINKED = (*PAGES, "qr.svg")  # what holds a link to the page, so depends on the server's address
 QR_LIGHT_CHARS = 300  # a QR code of a longer link takes segno tens to hundreds of milliseconds
 DECKS = ("slides.pdf", "slides.zip", "slides.gif")  # a drawing per step: always heavy, with CPU by the step
+# A kind's own parameters, which are neither options nor variable values: kept out of the GraphQuery, passed on
+# after its canonical pairs (and so part of the cache key).
+OWN_PARAMETERS = {"check": ("blank", "quantity", "answer", "reveal")}
 # The estimate of a task's nodes: names, numbers and operators (a regular expression, no parse, no GIL hog).
 TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9.]+(?:[eE][+-]?[0-9]+)?|\*\*|[-+*/^@]")
 
@@ -87,6 +91,14 @@ def page_base(request: Request, settings: Settings) -> str:
     return f"{scheme}://{host}" + (f":{port}" if port and port != default else "")
 
 
+def own_pairs(pairs, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Return the pairs a kind reads itself, in the order of `names`; a repeated one is refused."""
+    own = [(name, value) for name, value in pairs if name in names]
+    if len({name for name, _ in own}) < len(own):
+        raise engine.ChainruleError(f"{own[0][0]} is given more than once")
+    return tuple(sorted(own, key=lambda pair: names.index(pair[0])))
+
+
 class Answers:
     """The dependency of every computing route: `await answers(kind)` returns the response."""
 
@@ -95,13 +107,14 @@ class Answers:
         self.settings = settings
 
     async def __call__(self, kind: str) -> Response:
-        query, pairs = self._query(kind)
+        query, pairs, own = self._query(kind)
         base = page_base(self.request, self.settings) if kind in LINKED else ""
         shared = shared_of(self.request, self.settings)
-        key = (kind, base, query.query_string()) if query is not None else None
+        key = (kind, base, "&".join(filter(None, (query.query_string(), urlencode(own))))) if query is not None else None
         if key is not None and (answer := shared.results.get(key)) is not None:
             return self._send(answer)
-        task = Task(kind, tuple(query.params()) if query is not None else pairs, base, cpu_of(kind, query, self.settings))
+        task = Task(kind, (*query.params(), *own) if query is not None else pairs, base,
+                    cpu_of(kind, query, self.settings))
         try:
             if key is None:
                 future = pool.shared().submit(task, lane_of(kind, query, self.settings))
@@ -118,15 +131,17 @@ class Answers:
         return self._uncached(Response(result.body, status_code=result.status, media_type=result.media_type,
                                        headers=dict(result.headers)))
 
-    def _query(self, kind: str) -> tuple[GraphQuery | None, tuple]:
-        """Return the canonical query (None when a page's query is malformed: the worker draws the error)."""
+    def _query(self, kind: str) -> tuple[GraphQuery | None, tuple, tuple]:
+        """Return the canonical query (None when a page's query is malformed: the worker draws the error), the
+        request's pairs, and the kind's own parameters (OWN_PARAMETERS), taken out of the query."""
         pairs = tuple(self.request.query_params.multi_items())
         if kind not in PAGES:
-            return graph_query(self.request, self.settings), pairs
+            query = read_query(self.request, self.settings, OWN_PARAMETERS.get(kind, ()))
+            return query, pairs, own_pairs(pairs, OWN_PARAMETERS.get(kind, ()))
         try:
-            return (GraphQuery.from_params(list(pairs)) if pairs else DEFAULT.query), pairs
+            return (GraphQuery.from_params(list(pairs)) if pairs else DEFAULT.query), pairs, ()
         except engine.ChainruleError:
-            return None, pairs
+            return None, pairs, ()
 
     def _start(self, task: Task, query: GraphQuery, key, shared: Shared):
         future = pool.shared().submit(task, lane_of(task.kind, query, self.settings))

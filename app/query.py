@@ -101,11 +101,17 @@ def _url_text(value) -> str:
 
 
 def graph_query(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> GraphQuery:
-    """Return the GraphQuery of a request, refusing an oversized query before anything parses it."""
+    """Return the GraphQuery of a request (a FastAPI dependency)."""
+    return read_query(request, settings)
+
+
+def read_query(request: Request, settings: Settings, own: tuple[str, ...] = ()) -> GraphQuery:
+    """Return the GraphQuery of a request, refusing an oversized query before anything parses it; the parameters
+    named in `own` belong to the route (e.g. /api/check's answer), not to the query."""
     if len(request.url.query) > settings.max_query_chars:
         raise engine.ChainruleError(
             f"the query is {len(request.url.query)} characters long; the limit is {settings.max_query_chars}")
-    return GraphQuery.from_params(request.query_params.multi_items())
+    return GraphQuery.from_params([pair for pair in request.query_params.multi_items() if pair[0] not in own])
 
 
 GraphQueryDep = Annotated[GraphQuery, Depends(graph_query)]

@@ -23,7 +23,9 @@ import segno
 from markupsafe import Markup
 
 import engine
-from engine.options import OPTIONS, page_defaults
+from engine import practice
+from engine.format import fmt
+from engine.options import BOOLEANS, OPTIONS, page_defaults
 from engine.render import FORMATS, render
 from engine.themes import THEMES
 from engine.slides import steps_gif, steps_pdf, steps_zip, to_tikz
@@ -92,6 +94,9 @@ def compute(task: Task) -> Result:
         query = GraphQuery.from_params(list(task.pairs))
         if task.kind == "qr.svg":
             return _qr_code(f"{task.base}/?{query.query_string()}")
+        if task.kind in ("practice", "check"):
+            own = dict(task.pairs[len(query.params()):])   # after the query's own pairs (app/answers.py)
+            return _json(_practice_step(query) if task.kind == "practice" else _check(query, own))
         return _representation(task.kind, query)
     except engine.ChainruleError as error:
         return Result(400, json.dumps({"detail": error.message, "offset": error.offset}).encode(), JSON)
@@ -114,6 +119,40 @@ def _representation(kind: str, query: GraphQuery) -> Result:
         return _ok(data.encode() if isinstance(data, str) else data, MEDIA_TYPES[filename.rsplit(".", 1)[1]],
                    f'attachment; filename="{filename}"')
     raise ValueError(f"no such kind of answer: {kind}")
+
+
+def _practice_step(query: GraphQuery) -> dict:
+    """Return what a practice page may hold at step k (0 when none is given): the masked graph, the step's
+    drawing (no number the step has not revealed) and the blanks with their labels, never their numbers."""
+    lesson = query.lesson()
+    blanks = practice.blanks(lesson, query.practice)   # refuses arrays and an unknown mode first
+    step = lesson.step_index(query.step) or 0
+    view = dataclasses.replace(query.view(lesson), step=step)
+    return {"graph": json_safe(practice.masked(lesson, step, query.digits)),
+            "svg": svg_element(render(lesson, view, "svg")),
+            "blanks": [blank.to_dict() for blank in blanks], "query": query.query_string()}
+
+
+def _check(query: GraphQuery, own: dict[str, str]) -> dict:
+    """Return the verdict on one answer; with reveal=true the number too (the student chose to see it)."""
+    reveal = BOOLEANS.get(own.get("reveal", "false").strip().lower())
+    if reveal is None:
+        raise engine.ChainruleError(f"reveal must be true or false; not {own['reveal'][:20]!r}")
+    missing = [name for name in ("blank", "quantity") + (() if reveal else ("answer",)) if not own.get(name)]
+    if missing:
+        raise engine.ChainruleError(f"/api/check needs {' and '.join(missing)}: e.g. blank=n3&quantity=value&answer=-3")
+    lesson = query.lesson()
+    blank, quantity = own["blank"], own["quantity"]
+    if not any(b.id == blank and b.quantity == quantity for b in practice.blanks(lesson, query.practice)):
+        practice.truth(lesson, blank, quantity)   # a malformed id or quantity gets the engine's own message
+        raise engine.ChainruleError(f"{blank[:20]} {quantity[:20]} is not a blank of this practice: "
+                                    "its number is given, or it has none to work out")
+    if reveal:
+        want = practice.truth(lesson, blank, quantity)
+        return {"correct": False, "message": "Shown.", "hint": practice.hint(lesson, blank, quantity),
+                "answer": fmt(want, query.digits)}
+    verdict = practice.check(lesson, blank, quantity, own["answer"], query.digits)
+    return {"correct": verdict.correct, "message": verdict.message, "hint": verdict.hint}
 
 
 def _qr_code(url: str) -> Result:
@@ -160,8 +199,13 @@ def _page(task: Task) -> Result:
             context["query"] = GraphQuery.from_params(pairs)
         query = context["query"]
         lesson = query.lesson()
-        context["graph"] = json_safe(lesson.to_dict(query.digits))
         view = query.view(lesson)
+        if query.mode == "practice":   # the page holds no number the student has not reached: step 0, masked
+            practice.blanks(lesson, query.practice)   # refuses what cannot be practised (arrays)
+            view = dataclasses.replace(view, step=0)
+            context["graph"] = json_safe(practice.masked(lesson, 0, query.digits))
+        else:
+            context["graph"] = json_safe(lesson.to_dict(query.digits))
         svg = render(lesson, view, "svg")
         if task.kind == "embed" and view.labels == "all" and _smallest_px(svg, view, EMBED_BOX) < EMBED_MIN_TEXT_PX:
             # a slide's frame: the lecture's labels keep the text readable, the step bar says the chain rule

@@ -93,6 +93,8 @@ GRANULARITIES = ("fused", "primitive")
 LABELS = ("all", "values", "grads", "formulas", "lecture", "none")
 THEME_NAMES = ("light", "dark", "projector", "projector-dark")
 RANKDIRS = ("auto", "LR", "TB")
+MODES = ("explore", "practice")
+PRACTICES = ("full", "backward")   # what a practice asks (engine/practice.py)
 
 
 def _options() -> tuple[Option, ...]:
@@ -131,6 +133,12 @@ def _options() -> tuple[Option, ...]:
                example="end"),
         boolean("callouts", "Label each gate with its backward role (add distributes, mul swaps, "
                             "max routes)."),
+        choice("mode", "explore", MODES,
+               "explore: every number is shown; practice: the student works out each value and gradient, "
+               "and the graph fills in as the answers are right (the page holds no number not yet answered)."),
+        choice("practice", "full", PRACTICES,
+               "What practice mode asks: full (the forward values, then the backward pass) or backward "
+               "(the forward values are given)."),
     )
 
 

@@ -27,7 +27,7 @@ from .ops import OPS
 
 QUANTITIES = ("value", "grad", "local", "upstream", "downstream")
 MAX_ANSWER_CHARS = 80
-MODES = ("full", "backward")
+from .options import PRACTICES as MODES  # noqa: E402  (the option's choices: one place)
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,8 @@ def check(lesson: Lesson, blank_id: str, quantity: str, answer: str, digits: int
     given = read_answer(answer)
     if _close(given, want, digits):
         return Verdict(True, "Right.")
-    return Verdict(False, f"Not {fmt(given, digits).replace('-', '−')}.", hint(lesson, blank_id, quantity))
+    # the student's number as given (12 digits drop float noise such as 0.1+0.2): rounded, 1234 would read "Not 1230"
+    return Verdict(False, f"Not {fmt(given, 12).replace('-', '−')}.", hint(lesson, blank_id, quantity))
 
 
 def _close(given: float, want: float, digits: int) -> bool:
@@ -177,6 +178,8 @@ def masked(lesson: Lesson, step: int, digits: int = 3) -> dict:
         variable["grad"] = data["nodes"][lesson.graph.variables[name]]["grad"]
     if lesson.graph.output not in reveal.value_shown:
         data["output"]["value"] = None
+    if lesson.graph.output not in reveal.fired:
+        data["upstream"] = None   # the gradient that starts the backward pass is ∂f/∂f, a blank too
     data["steps"] = data["steps"][: step + 1]
     data["gradcheck"] = {}
     return data

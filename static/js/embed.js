@@ -9,6 +9,7 @@
 
 import { fit, draw, highlight, keepFitted, listen } from "./graph.js";
 import { keyAction, stepIndex } from "./lecture.js";
+import { wirePractice } from "./practice.js";
 
 const initial = JSON.parse(document.getElementById("initial").textContent);
 const box = document.getElementById("graph");
@@ -78,6 +79,15 @@ if (controls) {
   showStep();
 }
 moves.leave = () => handBack(null);
+
+// Practice in a frame: the same blanks as the page, drawn from /api/practice (never /api/view, which holds the answers).
+if (params.get("mode") === "practice") {
+  wirePractice(document.getElementById("practice"), {
+    query: params.toString(),
+    draw: (answer) => { graph = answer.graph; pinned = null; draw(box, answer.svg); },
+    onProblem: (problem) => { document.querySelector("[data-practice-score]").textContent = problem.detail; },
+  });
+}
 
 document.addEventListener("keydown", (event) => {
   const action = keyAction(event);

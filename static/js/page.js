@@ -6,6 +6,7 @@ import { showError } from "./expression.js";
 import { texValue } from "./format.js";
 import { wireLecture } from "./lecture.js";
 import { showChainRule } from "./panel.js";
+import { wirePractice } from "./practice.js";
 import { wireShare, updateDownloads } from "./share.js";
 import { fromQuery, showsPreset, toQuery, useDefaults } from "./state.js";
 import { syncValues, UPSTREAM } from "./values.js";
@@ -31,6 +32,11 @@ let hovered = null;
 let pinned = null;
 let lectureNode = null; // the gate of the current backward step: the panel shows its chain rule
 
+// Practice: the page holds only what the student has reached; every drawing comes from /api/practice (practice.js).
+const practicing = state.options.mode === "practice";
+let practice = null;
+let practiceExercise = null; // the expression and values being practised: changing them starts a new practice
+
 const digits = () => Number(state.options.digits);
 const query = () => toQuery(state, variables);
 
@@ -41,6 +47,7 @@ function show(answer) {
     if (!state.values.has(name)) state.values.set(name, Array.isArray(variable.value) ? JSON.stringify(variable.value) : String(variable.value));
   }
   variables = syncValues(valueList, graph, state.values, digits(), onValue, state.options.upstream);
+  if (practicing) valueList.querySelectorAll("input").forEach((field) => (field.disabled = true)); // New numbers changes them
   document.getElementById("values-empty").hidden = variables.length > 0;
   if (answer.svg) draw(box, answer.svg);
   else fit(box);
@@ -58,7 +65,8 @@ function show(answer) {
 function showFormula(step) {
   const element = document.getElementById("formula");
   const computed = graph.steps.findIndex((each) => each.kind === "forward" && each.node === graph.output.id);
-  const value = !step || step.index >= computed ? ` = ${texValue(graph.output.value, digits())}` : "";
+  const reached = graph.output.value !== null && (!step || step.index >= computed);
+  const value = reached ? ` = ${texValue(graph.output.value, digits())}` : "";
   const tex = `${graph.formula_latex ?? `L = ${graph.latex}`}${value}`;
   if (window.katex) window.katex.render(tex, element, { throwOnError: false, trust: false, strict: "ignore" });
   else element.textContent = tex;
@@ -100,6 +108,7 @@ function remember() {
 }
 
 function refreshPanel() {
+  if (practicing) { panel.hidden = true; return; } // the panel writes every number of the chain rule
   const id = hovered ?? pinned;
   highlight(box, graph, id);
   showChainRule(panel, graph, id ?? lectureNode, digits());
@@ -121,6 +130,7 @@ function placePanel() {
 let wanted = null;
 let busy = false;
 async function update() {
+  if (practicing) { updatePractice(); return; }
   wanted = toQuery(state, null);
   if (busy) return;
   busy = true;
@@ -140,6 +150,14 @@ async function update() {
   }
   busy = false;
   document.body.classList.remove("updating");
+}
+
+/** In practice, new values or a new expression start a new practice (a new page: it holds only step 0); a new view
+ * option draws the current step again. /api/view is never asked: it holds every answer. */
+function updatePractice() {
+  const exercise = toQuery({ ...state, options: {} }, variables);
+  if (exercise !== practiceExercise) location.assign(`?${toQuery(state, variables)}${location.hash}`);
+  else practice?.redraw(toQuery(state, variables));
 }
 
 let pause = null;
@@ -236,6 +254,7 @@ window.addEventListener("resize", fitFormula);
 
 const lecture = wireLecture(document.getElementById("lecture"), {
   go: (index) => {
+    if (practicing) return; // practice moves the steps itself, as the answers come
     state.options.step = index === null ? "" : String(index);
     pinned = null;
     update();
@@ -294,9 +313,22 @@ function toast(message) {
 }
 wireShare(() => ({ base: initial.base, query: query(), expr: state.expr, steps: graph?.steps?.length ?? 0 }), toast);
 
+if (practicing) {
+  state.options.step = ""; // practice moves the steps itself
+  exprField.readOnly = true; // a new expression is a new exercise: explore it, then make its practice link
+}
 showOptions();
 if (initial.graph) show({ graph: initial.graph, svg: null });
 else showProblem(initial.error);
+if (practicing && initial.graph) {
+  document.body.classList.add("practicing");
+  practiceExercise = toQuery({ ...state, options: {} }, variables);
+  practice = wirePractice(document.getElementById("practice"), {
+    query: toQuery(state, variables),
+    draw: (answer) => show(answer),
+    onProblem: showProblem,
+  });
+}
 if (location.hash === "#present") lecture.present(true);
 // A link to #present on this very page (the address bar, a bookmark) presents without a reload.
 window.addEventListener("hashchange", () => lecture.present(location.hash === "#present"));

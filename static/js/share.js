@@ -116,6 +116,14 @@ export function wireShare(current, toast) {
     await copy(`${base}/?${query}`);
     toast("Link copied: anyone who opens it sees this graph.");
   });
+  document.getElementById("practice-link").addEventListener("click", async () => {
+    const { base, query } = current();
+    const params = new URLSearchParams(query);
+    params.delete("step");
+    params.set("mode", "practice");
+    await copy(`${base}/?${params}`);
+    toast("Practice link copied: whoever opens it works out every number before the graph shows it.");
+  });
   document.getElementById("show-qr").addEventListener("click", () => {
     const { base, query } = current();
     document.getElementById("qr-image").src = `/qr.svg?${query}`;

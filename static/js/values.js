@@ -171,7 +171,8 @@ export function syncValues(list, graph, values, digits, onChange, upstream = "")
         `∂${graph.output.name ?? "L"}/∂${graph.output.name ?? "L"}: ones by default (the gradient of the sum)`;
     } else {
       if (!row) row = editor(name, values.get(name), onChange);
-      row.querySelector(".grad").textContent = `∂${graph.output.name ?? "L"}/∂${name} = ${formatValue(graph.variables[name].grad, digits)}`;
+      const grad = graph.variables[name].grad; // null in practice until the student has worked it out
+      row.querySelector(".grad").textContent = `∂${graph.output.name ?? "L"}/∂${name} = ${grad === null ? "?" : formatValue(grad, digits)}`;
     }
     if (list.children[index] !== row) list.insertBefore(row, list.children[index] ?? null);
   });
