@@ -11,6 +11,14 @@ export async function copy(text) {
   field.remove();
 }
 
+/** Returns `query` as an exercise: mode=practice, from the start (no step). */
+export function practiceQuery(query) {
+  const params = new URLSearchParams(query);
+  params.delete("step");
+  params.set("mode", "practice");
+  return params.toString();
+}
+
 /** Returns the <iframe> snippet that embeds the graph of `query`. */
 export function embedSnippet(base, query, title) {
   const escape = (text) => text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
@@ -118,10 +126,7 @@ export function wireShare(current, toast) {
   });
   document.getElementById("practice-link").addEventListener("click", async () => {
     const { base, query } = current();
-    const params = new URLSearchParams(query);
-    params.delete("step");
-    params.set("mode", "practice");
-    await copy(`${base}/?${params}`);
+    await copy(`${base}/?${practiceQuery(query)}`);
     toast("Practice link copied: whoever opens it works out every number before the graph shows it.");
   });
   document.getElementById("show-qr").addEventListener("click", () => {
@@ -138,7 +143,12 @@ export function wireShare(current, toast) {
   document.getElementById("show-embed").addEventListener("click", () => {
     const { base, query, expr } = current();
     document.getElementById("embed-snippet").value = embedSnippet(base, query, expr);
+    document.getElementById("embed-practice-snippet").value = embedSnippet(base, practiceQuery(query), `practise ${expr}`);
     embedDialog.showModal();
+  });
+  document.getElementById("copy-embed-practice").addEventListener("click", async () => {
+    await copy(document.getElementById("embed-practice-snippet").value);
+    toast("Practice snippet copied.");
   });
   document.getElementById("copy-embed").addEventListener("click", async () => {
     await copy(document.getElementById("embed-snippet").value);

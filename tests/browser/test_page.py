@@ -109,7 +109,7 @@ def test_granularity_toggle_expands_the_sigmoid(page):
     page.check('input[name="granularity"][value="primitive"]', force=True)
     expect(page.locator("#graph svg")).to_contain_text("exp")
     assert page.locator("#graph g.node").count() > fused
-    assert "granularity=primitive" in page.url
+    expect(page).to_have_url(re.compile("granularity=primitive"))
 
 
 def test_qr_and_embed_dialogs(page, server):
@@ -122,6 +122,8 @@ def test_qr_and_embed_dialogs(page, server):
     page.click("#show-embed")
     snippet = page.input_value("#embed-snippet")
     assert snippet.startswith("<iframe src=") and "/embed?expr=" in snippet
+    practice = page.input_value("#embed-practice-snippet")
+    assert "/embed?expr=" in practice and "mode=practice" in practice and "step=" not in practice
 
 
 def test_embed_renders_inside_an_iframe_of_another_origin(page, other_origin):
