@@ -138,15 +138,20 @@ def to_tikz(lesson: Lesson, view: View = View(), beamer: bool = False) -> str:
     """
     t = THEMES[view.theme]
     small = replace(t, node_size=TIKZ_NODE_PT, edge_size=TIKZ_EDGE_PT)
-    layouts = {}
-    for rankdir in ("LR", "TB"):
-        tikz_view = View(labels=view.labels, digits=view.digits, theme=view.theme, rankdir=rankdir)
-        dot = to_dot(lesson, tikz_view, theme=small, full_grads=True)
-        layouts[rankdir] = json.loads(run_tool(["dot", "-Tjson"], dot.encode()))
-    fits = {r: min(1.0, BEAMER_TEXTWIDTH_PT / _size(l)[0], BEAMER_HEIGHT_PT / _size(l)[1])
-            for r, l in layouts.items()}
-    rankdir = view.rankdir if view.rankdir in layouts else max(fits, key=fits.get)
-    layout = layouts[rankdir]
+    # Edge labels widen every rank: where they would shrink the text below three quarters of its size, the
+    # lecture's labels (values and gradients on the nodes, bare edges) are used if they shrink it less.
+    candidates = []
+    for labels in (view.labels, "lecture") if view.labels == "all" else (view.labels,):
+        for rankdir in ("LR", "TB") if view.rankdir not in ("LR", "TB") else (view.rankdir,):
+            tikz_view = View(labels=labels, digits=view.digits, theme=view.theme, rankdir=rankdir)
+            layout = json.loads(run_tool(["dot", "-Tjson"], to_dot(lesson, tikz_view, theme=small,
+                                                                   full_grads=True).encode()))
+            fit = min(1.0, BEAMER_TEXTWIDTH_PT / _size(layout)[0], BEAMER_HEIGHT_PT / _size(layout)[1])
+            candidates.append((fit, labels, layout))
+        if max(candidates)[0] >= 0.75:
+            break
+    fit, labels, layout = max(candidates, key=lambda c: c[0])
+    view = replace(view, labels=labels)
     g, p = lesson.graph, lesson.numbers
     d = view.digits
     out = lesson.latex_name(g.output)
@@ -202,8 +207,8 @@ def to_tikz(lesson: Lesson, view: View = View(), beamer: bool = False) -> str:
             lines.append(rf"\node[lab] at ({x:.1f},{y:.1f}) {{{label}}};")
     lines += [r"\end{tikzpicture}", r"\end{adjustbox}"]
     legend = (rf"\textcolor{{value}}{{$\blacksquare$ forward value}}\quad \textcolor{{grad}}{{$\blacksquare$ "
-              rf"gradient $\partial {out}/\partial\cdot$; edges: local, then upstream $\times$ local "
-              r"$=$ downstream}")
+              rf"gradient $\partial {out}/\partial\cdot$" + (r"; edges: local, then upstream $\times$ local $=$ "
+              "downstream" if view.labels in ("all", "formulas", "grads") else "") + "}")
     colours = [rf"\definecolor{{value}}{{HTML}}{{{t.value[1:]}}}", rf"\definecolor{{grad}}{{HTML}}{{{t.grad[1:]}}}"]
     packages = [r"\usepackage{tikz}", r"\usetikzlibrary{arrows.meta, shapes.geometric}", r"\usepackage{amssymb}",
                 r"\usepackage{adjustbox}"]

@@ -60,13 +60,19 @@ def test_a_40_node_deck_is_made_and_a_bigger_one_refused_by_size_before_any_draw
 
 
 def test_tikz_is_a_standalone_tikzpicture_with_the_drawings_content():
-    tex = to_tikz(lesson(*NEURON))
+    tex = to_tikz(lesson("max(x, y)*2", {"x": "4", "y": "2"}))
     assert tex.count(r"\begin{tikzpicture}") == tex.count(r"\end{tikzpicture}") == 1
     assert tex.count("{") == tex.count("}")
-    assert r"\sigma" in tex and "0.731" in tex and "w_{2}" in tex
-    assert r"\sigma \left(1 - \sigma\right)" in tex             # the local formula, as on the SVG
-    assert r"\partial f/\partial w_{0} = -0.197" in tex         # a gradient never reads as a subtraction
-    assert "upstream $\\times$ local" in tex                    # the legend
+    assert r"\mathbb{1}[x > y]" in tex and "local" in tex        # the local formulas, as on the SVG
+    assert r"\partial f/\partial x = 2" in tex                    # a gradient never reads as a subtraction
+    assert "upstream $\\times$ local" in tex                        # the legend
+    assert tex.count(r"\draw[->]") == tex.count(r"\node[lab]") == 3   # the constant 2's edge is dashed, bare
+
+
+def test_tikz_of_a_wide_graph_keeps_its_text_size_with_the_lectures_labels():
+    tex = to_tikz(lesson(*NEURON))      # its edge labels would shrink the text to a third: nodes only
+    assert r"\node[lab]" not in tex and r"\sigma" in tex and "0.731" in tex and "w_{2}" in tex
+    assert r"\partial f/\partial w_{0} = -0.197" in tex
     assert tex.count(r"\draw[->]") == 9  # every edge that carries a gradient
 
 
