@@ -148,7 +148,7 @@ def to_tikz(lesson: Lesson, view: View = View(), beamer: bool = False) -> str:
                                                                    full_grads=True).encode()))
             fit = min(1.0, BEAMER_TEXTWIDTH_PT / _size(layout)[0], BEAMER_HEIGHT_PT / _size(layout)[1])
             candidates.append((fit, labels, layout))
-        if max(candidates)[0] >= 0.75:
+        if max(fit for fit, _, _ in candidates) >= 0.75:
             break
     fit, labels, layout = max(candidates, key=lambda c: c[0])
     view = replace(view, labels=labels)
