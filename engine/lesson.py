@@ -102,7 +102,7 @@ class Lesson:
     def latex(self) -> str:
         """Returns the whole input typeset: its statements one after another, or the expression."""
         g = self.graph
-        names = getattr(g, "names", None)
+        names = g.names
         if not names:
             return g.nodes[g.output].latex
         return r",\quad ".join(f"{_latex_name(name)} = {g.nodes[i].latex}" for name, i in names.items())
@@ -111,7 +111,7 @@ class Lesson:
     def formula_latex(self) -> str:
         """Returns the input as the lecture writes it, named: f = (x + y) z, or its statements."""
         g = self.graph
-        if getattr(g, "names", None):
+        if g.names:
             return self.latex
         return f"{self.latex_name(g.output)} = {self.latex}"
 
@@ -125,10 +125,10 @@ class Lesson:
     def _names(self) -> list[tuple[str, str]]:
         """Returns (text, LaTeX) names per node."""
         g = self.graph
-        taken = set(g.variables) | {getattr(n, "name", "") for n in g.nodes}
+        taken = set(g.variables) | {n.name for n in g.nodes}
         names: list[tuple[str, str] | None] = [None] * len(g.nodes)
         for i, node in enumerate(g.nodes):
-            given = getattr(node, "name", "")
+            given = node.name
             if node.is_leaf:
                 names[i] = (node.text, node.latex)
             elif given:
