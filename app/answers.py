@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from fastapi import Depends, Request
 from fastapi.responses import Response
 
-import engine
+from chainrule import engine
 
 from . import pool
 from .cache import LRU, Answer, InFlight, matches

@@ -7,10 +7,10 @@ import threading
 import webbrowser
 from pathlib import Path
 
-import engine
-from engine.options import OPTIONS, read_options
-from engine.render import render
-from engine.slides import steps_gif, steps_pdf, steps_zip, to_tikz
+from chainrule import engine
+from chainrule.engine.options import OPTIONS, read_options
+from chainrule.engine.render import render
+from chainrule.engine.slides import steps_gif, steps_pdf, steps_zip, to_tikz
 
 from .config import get_settings
 from .http import GuardedH11
@@ -64,7 +64,7 @@ def serve(args: argparse.Namespace) -> int:
     if args.compute_workers is not None:
         os.environ["CHAINRULE_COMPUTE_WORKERS"] = str(args.compute_workers)
     settings = get_settings()
-    uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers, http=GuardedH11,
+    uvicorn.run("chainrule.app.main:app", host=args.host, port=args.port, workers=args.workers, http=GuardedH11,
                 h11_max_incomplete_event_size=http_head_bytes(),
                 timeout_graceful_shutdown=settings.shutdown_timeout_s)
     return 0

@@ -4,7 +4,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-import engine
+from chainrule import engine
 
 
 def problem(message: str, offset: int | None = None, status: int = 400) -> JSONResponse:

@@ -86,7 +86,7 @@ class Pool:
         self.idle_light = 0  # light workers waiting for a task
         os.environ.update({k: v for k, v in SINGLE_THREADED.items() if k not in os.environ})
         self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["app.work"])
+        self.context.set_forkserver_preload(["chainrule.app.work"])
         self.workers = [Worker(self, heavy=True) for _ in range(limits.workers)]
         self.workers += [Worker(self, heavy=False) for _ in range(limits.light_workers)]
         for worker in self.workers:

@@ -9,10 +9,10 @@ from urllib.parse import urlencode
 
 from fastapi import Depends, Request
 
-import engine
-from engine.lesson import Lesson
-from engine.options import OPTIONS, openapi_parameters, read_options
-from engine.render import View
+from chainrule import engine
+from chainrule.engine.lesson import Lesson
+from chainrule.engine.options import OPTIONS, openapi_parameters, read_options
+from chainrule.engine.render import View
 
 from .config import Settings, get_settings
 

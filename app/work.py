@@ -22,14 +22,14 @@ import jinja2
 import segno
 from markupsafe import Markup
 
-import engine
-from engine import practice
-from engine.format import fmt
-from engine.options import BOOLEANS, OPTIONS, page_defaults
-from engine.render import FORMATS, render
-from engine.themes import THEMES
-from engine.slides import steps_gif, steps_pdf, steps_zip, to_tikz
-from engine.tools import MEDIA_TYPES
+from chainrule import engine
+from chainrule.engine import practice
+from chainrule.engine.format import fmt
+from chainrule.engine.options import BOOLEANS, OPTIONS, page_defaults
+from chainrule.engine.render import FORMATS, render
+from chainrule.engine.themes import THEMES
+from chainrule.engine.slides import steps_gif, steps_pdf, steps_zip, to_tikz
+from chainrule.engine.tools import MEDIA_TYPES
 
 from .config import TEMPLATES_DIR
 from .encode import json_safe, svg_element

@@ -32,11 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-import engine.gradcheck  # noqa: E402
-from engine import analyze, explain  # noqa: E402
-from engine.autodiff import backward, forward  # noqa: E402
-from engine.graph import Graph, _Builder, build_graph  # noqa: E402
-from engine.parse import MAX_OPS, Tree, parse  # noqa: E402
+import chainrule.engine.gradcheck  # noqa: E402
+from chainrule.engine import analyze, explain  # noqa: E402
+from chainrule.engine.autodiff import backward, forward  # noqa: E402
+from chainrule.engine.graph import Graph, _Builder, build_graph  # noqa: E402
+from chainrule.engine.parse import MAX_OPS, Tree, parse  # noqa: E402
 
 SIZES = (10, 100, 1_000, 10_000)
 VARIABLES = [f"x{i}" for i in range(16)]

@@ -59,7 +59,7 @@ def free_port() -> int:
 def start_server(port: int, workers: int) -> subprocess.Popen:
     """Start `chainrule serve --workers N` on 127.0.0.1:port and return the process once it answers."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+        [sys.executable, "-m", "chainrule.app.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--workers", str(workers)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True)
     deadline = time.monotonic() + 30

@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-import engine  # noqa: E402
-import engine.gradcheck  # noqa: E402
-from engine import analyze  # noqa: E402
-from engine.autodiff import Arrays, backward, forward  # noqa: E402
-from engine.graph import build_graph  # noqa: E402
+from chainrule import engine  # noqa: E402
+import chainrule.engine.gradcheck  # noqa: E402
+from chainrule.engine import analyze  # noqa: E402
+from chainrule.engine.autodiff import Arrays, backward, forward  # noqa: E402
+from chainrule.engine.graph import build_graph  # noqa: E402
 
 NET = "mse(W2 @ relu(W1 @ x), y) + lam*(sqnorm(W1) + sqnorm(W2))"
 

@@ -3,7 +3,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from app.main import create_app
+from chainrule.app.main import create_app
 
 
 @pytest.fixture

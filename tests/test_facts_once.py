@@ -4,13 +4,13 @@ import re
 from dataclasses import fields
 from pathlib import Path
 
-from app.cli import parser
-from app.main import create_app
-from app.query import GraphQuery
-from engine.ops import OPS
-from engine.options import OPTIONS, page_defaults
-from engine.render import View
-from engine.themes import THEMES
+from chainrule.app.cli import parser
+from chainrule.app.main import create_app
+from chainrule.app.query import GraphQuery
+from chainrule.engine.ops import OPS
+from chainrule.engine.options import OPTIONS, page_defaults
+from chainrule.engine.render import View
+from chainrule.engine.themes import THEMES
 
 ROOT = Path(__file__).resolve().parents[1]
 

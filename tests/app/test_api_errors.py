@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.config import Settings, get_settings
+from chainrule.app.config import Settings, get_settings
 
 BAD = [
     # (query, offset or None, words the detail must contain)

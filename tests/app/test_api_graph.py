@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from app.presets import PRESETS
+from chainrule.app.presets import PRESETS
 
 CS231N = {"expr": "(x+y)*z", "x": "-2", "y": "5", "z": "-4"}
 NEURON = {"expr": "sigmoid(w0*x0 + w1*x1 + w2)", "w0": "2", "x0": "-1", "w1": "-3", "x1": "-2", "w2": "-3"}
@@ -95,7 +95,7 @@ def test_zero_over_zero_is_the_string_nan(client):
 
 
 def test_a_variable_without_a_value_gets_the_documented_default(client):
-    from engine import LIMITS
+    from chainrule.engine import LIMITS
 
     body = graph(client, expr="a*b", a="2")
     assert body["variables"]["b"]["value"] == pytest.approx(float(LIMITS["default_value"]))

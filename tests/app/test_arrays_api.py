@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ElementTree
 import numpy
 import pytest
 
-from app.presets import PRESETS
+from chainrule.app.presets import PRESETS
 
 RELU = {"expr": "relu(x)", "x": "[1,-2,3,-1]", "upstream": "[4,-1,5,9]"}
 WX = {"expr": "sqnorm(W @ x)", "W": "[[0.1,0.5],[-0.3,0.8]]", "x": "[0.2,0.4]"}

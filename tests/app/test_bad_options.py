@@ -3,7 +3,7 @@ digits, a variable named like an option (which could never get a value), `exact=
 
 import pytest
 
-from app.query import OPTION_NAMES
+from chainrule.app.query import OPTION_NAMES
 
 CASES = [  # query parameters, what the detail says
     ({"expr": "x", "digits": "²"}, "digits must be a whole number"),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.cli import main, parser
+from chainrule.app.cli import main, parser
 
 
 @pytest.mark.parametrize(("suffix", "magic"), [("svg", b"<?xml"), ("png", b"\x89PNG"), ("pdf", b"%PDF-"), ("dot", b"digraph")])

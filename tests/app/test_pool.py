@@ -7,11 +7,11 @@ import time
 
 import pytest
 
-from app.answers import lane_of
-from app.config import Settings
-from app.pool import Busy, Limits, Pool, cpu_of_tree
-from app.query import GraphQuery
-from app.work import Task
+from chainrule.app.answers import lane_of
+from chainrule.app.config import Settings
+from chainrule.app.pool import Busy, Limits, Pool, cpu_of_tree
+from chainrule.app.query import GraphQuery
+from chainrule.app.work import Task
 
 ONES = "[" + ",".join(["1"] * 2_999) + "]"
 COSTLY = Task("graph", (("expr", "sin(x)*x+x"), ("x", ONES)))  # ~0.4 s of CPU on this machine's cores

@@ -7,9 +7,9 @@ import tomllib
 
 import pytest
 
-from engine import Lesson, analyze
-from engine.format import fmt
-from engine.practice import blanks, truth
+from chainrule.engine import Lesson, analyze
+from chainrule.engine.format import fmt
+from chainrule.engine.practice import blanks, truth
 from tests.security.hostile_corpus import CORPUS, Sender, build
 
 CS231N = {"expr": "(x+y)*z", "x": "-2", "y": "5", "z": "-4"}

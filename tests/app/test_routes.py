@@ -6,9 +6,9 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 import segno
 
-from app.config import Settings, get_settings
-from app.presets import PRESETS
-from app.work import QR_STYLE
+from chainrule.app.config import Settings, get_settings
+from chainrule.app.presets import PRESETS
+from chainrule.app.work import QR_STYLE
 
 CS231N = {"expr": "(x+y)*z", "x": "-2", "y": "5", "z": "-4"}
 
@@ -149,7 +149,7 @@ def test_static_assets_are_served_locally(client):
 
 
 def test_no_template_or_script_reaches_the_network():
-    from app.config import STATIC_DIR, TEMPLATES_DIR
+    from chainrule.app.config import STATIC_DIR, TEMPLATES_DIR
 
     for folder in (TEMPLATES_DIR, STATIC_DIR / "js"):
         for path in folder.rglob("*"):
@@ -163,7 +163,7 @@ def test_healthz(client):
 
 
 def test_the_page_lists_every_op_of_the_engine(client):
-    import engine
+    from chainrule import engine
 
     html = client.get("/").text
     for op in engine.OPS.values():

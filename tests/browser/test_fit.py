@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from app.presets import PRESETS
+from chainrule.app.presets import PRESETS
 
 MIN_TEXT = {"present": 12.0, "page": 10.0, "embed": 12.0}
 VIEWS = [("present", 1024, 768), ("present", 1280, 720), ("page", 1280, 720), ("embed", 960, 540)]

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import expect
 
-from app.presets import PRESETS
+from chainrule.app.presets import PRESETS
 
 QUERIES = {preset.slug: preset.query.query_string() for preset in PRESETS}
 

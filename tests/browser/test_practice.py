@@ -8,9 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from engine import Lesson, analyze
-from engine.format import fmt
-from engine.practice import blanks, truth
+from chainrule.engine import Lesson, analyze
+from chainrule.engine.format import fmt
+from chainrule.engine.practice import blanks, truth
 
 CS231N = {"expr": "(x+y)*z", "x": "-2", "y": "5", "z": "-4"}
 NEURON = {"expr": "sigmoid(w0*x0 + w1*x1 + w2)", "w0": "2", "x0": "-1", "w1": "-3", "x1": "-2", "w2": "-3"}

@@ -5,7 +5,7 @@ Look at them: a graph that is correct but unreadable on a projector is a bug.
 
 import pytest
 
-from app.presets import PRESETS
+from chainrule.app.presets import PRESETS
 
 
 def open_ready(page, url: str) -> None:

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
-from app.presets import PRESETS
+from chainrule.app.presets import PRESETS
 
 CS231N = "/?expr=(x%2By)*z&x=-2&y=5&z=-4"
 

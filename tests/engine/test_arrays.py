@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from engine import ChainruleError, analyze, Lesson, explain
+from chainrule.engine import ChainruleError, analyze, Lesson, explain
 from torch_oracle import replay
 
 CS231N_W = "[[0.1, 0.5], [-0.3, 0.8]]"

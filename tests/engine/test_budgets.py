@@ -7,9 +7,9 @@ import time
 import numpy as np
 import pytest
 
-from engine import LIMITS, ChainruleError, LimitError, analyze, explain
-from engine.autodiff import Arrays, forward
-from engine.graph import build_graph
+from chainrule.engine import LIMITS, ChainruleError, LimitError, analyze, explain
+from chainrule.engine.autodiff import Arrays, forward
+from chainrule.engine.graph import build_graph
 
 
 def matrix(rows, cols):

@@ -6,9 +6,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from engine import LIMITS, Lesson, analyze
-from engine.exact import MAX_BITS, NotExact, bits, power
-from engine.ops import OPS
+from chainrule.engine import LIMITS, Lesson, analyze
+from chainrule.engine.exact import MAX_BITS, NotExact, bits, power
+from chainrule.engine.ops import OPS
 
 
 def exact(expr, values=None):

@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from engine import ChainruleError, explain
-from engine.tokens import unknown_function
+from chainrule.engine import ChainruleError, explain
+from chainrule.engine.tokens import unknown_function
 
 
 def numbers(text, values):

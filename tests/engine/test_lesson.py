@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from engine import Lesson, Step, analyze
-from engine.ops import OPS
-from engine.render import View, render
+from chainrule.engine import Lesson, Step, analyze
+from chainrule.engine.ops import OPS
+from chainrule.engine.render import View, render
 
 NEURON = dict(w0="2", x0="-1", w1="-3", x1="-2", w2="-3")
 ID = re.compile(r"\b[ne]\d+\b|[ne]_\{\d+\}")

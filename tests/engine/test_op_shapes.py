@@ -14,9 +14,9 @@ import json
 import numpy as np
 import pytest
 
-from engine import ChainruleError, analyze
-from engine.graph import build_graph
-from engine.ops import OPS
+from chainrule.engine import ChainruleError, analyze
+from chainrule.engine.graph import build_graph
+from chainrule.engine.ops import OPS
 from torch_oracle import replay
 
 torch = pytest.importorskip("torch")

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from engine import OP_LIST, analyze, explain
-from engine.ops import A, B, OUT
+from chainrule.engine import OP_LIST, analyze, explain
+from chainrule.engine.ops import A, B, OUT
 
 ELEMENTWISE = [op for op in OP_LIST if op.elementwise]
 

@@ -3,8 +3,8 @@ import time
 
 import pytest
 
-from engine import LIMITS, ChainruleError, explain
-from engine.parse import parse
+from chainrule.engine import LIMITS, ChainruleError, explain
+from chainrule.engine.parse import parse
 
 
 @pytest.mark.parametrize("text, typed", [

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from engine import ChainruleError, Lesson, analyze
-from engine.practice import blanks, check, masked, read_answer, truth
+from chainrule.engine import ChainruleError, Lesson, analyze
+from chainrule.engine.practice import blanks, check, masked, read_answer, truth
 
 ADD_MUL = ("(x+y)*z", {"x": "-2", "y": "5", "z": "-4"})
 NEURON = ("sigmoid(w0*x0 + w1*x1 + w2)", dict(w0="2", x0="-1", w1="-3", x1="-2", w2="-3"))

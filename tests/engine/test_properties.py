@@ -21,10 +21,10 @@ import sympy as sp
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from engine import ChainruleError, analyze, Lesson, explain
-from engine.autodiff import forward
+from chainrule.engine import ChainruleError, analyze, Lesson, explain
+from chainrule.engine.autodiff import forward
 from torch_oracle import replay, torch_ops
-from engine.ops import A, B, BINARY, CONSTANTS, OPS
+from chainrule.engine.ops import A, B, BINARY, CONSTANTS, OPS
 
 settings.register_profile(
     "properties", max_examples=200, deadline=None, derandomize=True,

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from engine import ChainruleError, Lesson, analyze
-from engine.render import FULL_LABEL_EDGES, View, render, to_dot
-from engine.tools import run_tool
+from chainrule.engine import ChainruleError, Lesson, analyze
+from chainrule.engine.render import FULL_LABEL_EDGES, View, render, to_dot
+from chainrule.engine.tools import run_tool
 
 GOLDEN = Path(__file__).parent / "golden"
 ADD_MUL = ("(x+y)*z", {"x": "-2", "y": "5", "z": "-4"})
@@ -64,7 +64,7 @@ def test_png_records_its_dpi_for_slide_tools():
 def revealed_numbers(les: Lesson, step: int, digits: int = 3) -> set[str]:
     """The numbers a person has seen by `step`: the inputs, each gate's value from its forward step on,
     and the chain rule of each backward step (its numbers and the running sums that the drawing shows)."""
-    from engine.format import fmt
+    from chainrule.engine.format import fmt
     reveal = les.reveal(step)
     p = les.numbers
     seen = set()

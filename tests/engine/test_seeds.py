@@ -1,7 +1,7 @@
 """The seeds' worked examples, as a student types them, with the numbers they check."""
 import pytest
 
-from engine import analyze, Lesson, explain
+from chainrule.engine import analyze, Lesson, explain
 
 NEURON = dict(w0="2", x0="-1", w1="-3", x1="-2", w2="-3")
 

@@ -8,9 +8,9 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
-from engine import ChainruleError, Lesson, analyze
-from engine.render import View
-from engine.slides import MAX_SLIDE_NODES, steps_gif, steps_pdf, steps_zip, to_tikz
+from chainrule.engine import ChainruleError, Lesson, analyze
+from chainrule.engine.render import View
+from chainrule.engine.slides import MAX_SLIDE_NODES, steps_gif, steps_pdf, steps_zip, to_tikz
 
 NEURON = ("sigmoid(w0*x0 + w1*x1 + w2)", dict(w0="2", x0="-1", w1="-3", x1="-2", w2="-3"))
 WRITTEN_OUT = ("1/(1+exp(-(w0*x0+w1*x1+w2)))", NEURON[1])

@@ -6,10 +6,10 @@ import sys
 
 import pytest
 
-from engine import ChainruleError, explain
-from engine.graph import build_graph
-from engine.ops import CONSTANTS, FUNCTIONS
-from engine.parse import MAX_CHARS, MAX_OPS, parse, parse_program
+from chainrule.engine import ChainruleError, explain
+from chainrule.engine.graph import build_graph
+from chainrule.engine.ops import CONSTANTS, FUNCTIONS
+from chainrule.engine.parse import MAX_CHARS, MAX_OPS, parse, parse_program
 
 SEED = {"x": "-2", "y": "5", "z": "-4"}
 NEURON = {"w0": "2", "x0": "-1", "w1": "-3", "x1": "-2", "w2": "-3"}

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlencode
 import pytest
 from fastapi.testclient import TestClient
 
-from app.main import create_app
+from chainrule.app.main import create_app
 
 CORPUS = Path(__file__).with_name("hostile.toml")
 DEFAULT_ROUTES = ("/api/graph", "/graph.svg")

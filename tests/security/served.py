@@ -26,7 +26,7 @@ def chainrule_serve(**settings):
     """Run `chainrule serve` on a free loopback port with CHAINRULE_* settings; yield (port, process)."""
     port = free_port()
     env = {**os.environ, **{f"CHAINRULE_{name.upper()}": str(value) for name, value in settings.items()}}
-    process = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "chainrule.app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     try:

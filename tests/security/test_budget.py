@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.cli import http_head_bytes, parser
-from app.config import Settings, get_settings
+from chainrule.app.cli import http_head_bytes, parser
+from chainrule.app.config import Settings, get_settings
 
 
 def refused(response, status: int) -> str:

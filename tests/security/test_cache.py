@@ -7,11 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from app import pool
-from app.cache import LRU, Answer, matches
-from app.config import Settings, get_settings
-from app.main import create_app
-from app.work import etag_of
+from chainrule.app import pool
+from chainrule.app.cache import LRU, Answer, matches
+from chainrule.app.config import Settings, get_settings
+from chainrule.app.main import create_app
+from chainrule.app.work import etag_of
 
 CS231N = {"expr": "(x+y)*z", "x": "-2", "y": "5", "z": "-4"}
 CACHED = ["/api/graph", "/api/view", "/graph.svg", "/graph.png", "/graph.pdf", "/graph.dot", "/embed"]

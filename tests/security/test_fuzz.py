@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings, strategies as st
 from schemathesis.checks import not_a_server_error
 
-import engine
-from app.main import create_app
-from engine.parse import parse
+from chainrule import engine
+from chainrule.app.main import create_app
+from chainrule.engine.parse import parse
 
 APP = create_app()
 CLIENT = TestClient(APP, raise_server_exceptions=False)

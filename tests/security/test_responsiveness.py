@@ -15,9 +15,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from app.answers import DECKS, cpu_of
-from app.config import Settings
-from app.query import GraphQuery
+from chainrule.app.answers import DECKS, cpu_of
+from chainrule.app.config import Settings
+from chainrule.app.query import GraphQuery
 from served import ask_all, chainrule_serve, get, tree, tree_cpu_s, tree_rss_mb
 
 pytestmark = pytest.mark.slow

@@ -15,12 +15,12 @@ import os
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st, target
 
-import engine
-from app.answers import DECKS, cpu_of
-from app.config import Settings
-from app.pool import Limits, Pool
-from app.query import GraphQuery
-from app.work import Task
+from chainrule import engine
+from chainrule.app.answers import DECKS, cpu_of
+from chainrule.app.config import Settings
+from chainrule.app.pool import Limits, Pool
+from chainrule.app.query import GraphQuery
+from chainrule.app.work import Task
 
 pytestmark = pytest.mark.slow
 

@@ -5,11 +5,11 @@ import re
 from dataclasses import fields
 from pathlib import Path
 
-import engine
+from chainrule import engine
 import test_responsiveness
 import test_search
-from app import pool
-from app.config import Settings
+from chainrule.app import pool
+from chainrule.app.config import Settings
 
 SECURITY_MD = Path(__file__).resolve().parents[2] / "SECURITY.md"
 ROW = re.compile(r"^\| `([^`]+)` \| ([\d,.]+) \|", re.M)
