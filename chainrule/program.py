@@ -75,14 +75,16 @@ class Program:
 
     def text(self, output: int) -> tuple[str, dict]:
         """Returns the expression text of the node `output` and the values of its variables."""
+        reachable = self._reachable(output)   # an operand the lecture's reading folded away is not drawn
         uses = [0] * len(self.nodes)
-        for node in self.nodes:
-            for a in node.args:
+        for i in reachable:
+            for a in self.nodes[i].args:
                 uses[a] += 1
         self._name_leaves(output)
         depth = [0] * len(self.nodes)
         statement = [False] * len(self.nodes)
-        for i, node in enumerate(self.nodes):
+        for i in reachable:
+            node = self.nodes[i]
             if node.op in ("var", "const"):
                 continue
             depth[i] = 1 + max(depth[a] for a in node.args)
@@ -90,15 +92,15 @@ class Program:
                 statement[i], depth[i] = True, 0
         unnamed = [i for i, s in enumerate(statement) if s and not self.nodes[i].name]
         if unnamed:   # then every unnamed gate is a statement: q1, q2, ... throughout, never mixed with q₁
-            for i, node in enumerate(self.nodes):
-                if node.op not in ("var", "const") and i != output and not node.name:
+            for i in reachable:
+                if self.nodes[i].op not in ("var", "const") and i != output and not self.nodes[i].name:
                     statement[i] = True
             numbers = (f"q{k}" for k in range(1, len(self.nodes) + 2) if f"q{k}" not in self.taken)
             for i in (i for i, s in enumerate(statement) if s and not self.nodes[i].name):
                 self.nodes[i].name = next(numbers)
         texts: dict[int, tuple[str, int]] = {}   # node -> (text as an operand, its precedence)
         lines = []
-        for i in self._reachable(output):
+        for i in reachable:
             texts[i] = self._write(i, texts)
             if statement[i]:
                 lines.append(f"{self.nodes[i].name} = {texts[i][0]}")
