@@ -44,7 +44,7 @@ def from_micrograd(value, names: dict | None = None, **options) -> Graph:
         seen.add(id(v))
         operands[id(v)] = _micrograd_operands(v)
         stack.append((v, True))
-        for child in operands[id(v)]:
+        for child in reversed(operands[id(v)]):   # the left operand first: statements in reading order
             uses[id(child)] = uses.get(id(child), 0) + 1
             stack.append((child, False))
     # a Value micrograd made of a Python int inside + or * (the 2 of 2*x, the -1 of -x) is the op's constant
@@ -249,7 +249,7 @@ class _TorchWalk:
                 raise ChainruleError(f"from_torch cannot show {name} with alpha={fn._saved_alpha} yet: write "
                                      "x + alpha*y as x + 2*y")
             stack.append((fn, True))
-            for k, (child, output_nr) in enumerate(fn.next_functions):
+            for k, (child, output_nr) in reversed(list(enumerate(fn.next_functions))):   # reading order
                 if child is None:
                     continue
                 key = id(child.variable) if type(child).__name__ == "AccumulateGrad" else id(child)

@@ -17,10 +17,11 @@ from chainrule.engine.options import OPTIONS
 from chainrule.engine.parse import MAX_NAME_CHARS
 
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")   # the tokenizer's names, less the leading _ it refuses
-# names a leaf or statement may not take: functions, constants, the options (a URL could not carry them),
-# the names the lesson gives outputs and intermediates, and e (Euler's number unless given a value)
-RESERVED = set(FUNCTIONS) | set(CONSTANTS) | set(OPTIONS) | {"expr", "e", "f", "q", "L", "out"}
-LETTERS = [c for c in "abcdghkmnprstuvwxyz" if c not in RESERVED]   # what unnamed leaves are called first
+# names a leaf or statement may not take: functions, constants, the options (a URL could not carry them)
+RESERVED = set(FUNCTIONS) | set(CONSTANTS) | set(OPTIONS) | {"expr"}
+# what unnamed leaves are called first: not e (Euler's number when it has no value), f (the output), q (the
+# intermediates), l and o (read as 1 and 0)
+LETTERS = [c for c in "abcdghkmnprstuvwxyz" if c not in RESERVED]
 INFIX = {"add": ("+", 1), "sub": ("-", 1), "mul": ("*", 2), "div": ("/", 2), "pow": ("^", 4)}
 NEG_PRECEDENCE = 3
 MAX_INLINE_DEPTH = 32   # a deeper subexpression is named, well inside the parser's nesting limit
