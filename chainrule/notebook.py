@@ -7,13 +7,11 @@ HTML is the offline page's (app/offline.py).
 """
 from __future__ import annotations
 
-import dataclasses
-import html
 import json
 import numbers
-import re
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlencode
 
 from chainrule import engine
 from chainrule.app.encode import json_safe, svg_element
@@ -23,7 +21,6 @@ from chainrule.engine.render import View, render
 from chainrule.engine.slides import to_tikz
 
 SAVES = ("html", "svg", "png", "pdf", "tex", "dot")   # what .save writes, by the file name's extension
-STEP_BAR_PX = 140   # the offline page's room beside the drawing (step bar, panel), for the notebook's frame
 
 
 def graph(expr: str, values: dict | None = None, **given) -> "Graph":
@@ -110,15 +107,26 @@ class Graph:
         return self.svg()
 
     def html(self) -> str:
-        """Returns the interactive page as one self-contained HTML file: no server, no network."""
-        from chainrule.app.offline import offline_html   # the web layer's page, only when asked for
-        return offline_html(self.expr, self.values, self._given_options())
+        """Returns the interactive page as one self-contained HTML file (drawing, chain-rule panel, steps): it
+        opens from disk with no server and no network request."""
+        from chainrule.app.offline import offline_html   # the web layer's document, only when asked for
+        return offline_html(self.lesson, self.view, query=self.query_string())
 
-    def _repr_html_(self) -> str:
-        width, height = _size_px(self.svg())
-        return (f'<iframe srcdoc="{html.escape(self.html(), quote=True)}" title="chainrule: {html.escape(self.expr)}"'
-                f' style="width: 100%; max-width: {width + 40}px; height: {height + STEP_BAR_PX}px; border: 0"'
-                f' sandbox="allow-scripts"></iframe>')
+    def _repr_html_(self) -> str | None:
+        """The interactive page in the notebook's output, in a sandboxed <iframe srcdoc>."""
+        try:
+            from chainrule.app.offline import notebook_frame
+        except ModuleNotFoundError as missing:   # a checkout without the offline page: the SVG shows instead
+            if missing.name == "chainrule.app.offline":
+                return None
+            raise
+        return notebook_frame(self.html())
+
+    def query_string(self) -> str:
+        """Returns this graph as the page's query string: expr=...&x=-2&digits=4 (for a link to a server)."""
+        pairs = [("expr", self.expr), *((name, _url_value(value)) for name, value in self.values.items())]
+        pairs += [(name, _option_text(name, value)) for name, value in self._given_options().items()]
+        return urlencode(pairs)
 
     def save(self, path) -> Path:
         """Writes the graph to `path`, in the format its extension names: .html (the interactive page), .svg,
@@ -169,6 +177,5 @@ def _value_text(name: str, value):
                                 f"'1.5'; not a {type(value).__name__}")
 
 
-def _size_px(svg: str) -> tuple[int, int]:
-    size = re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg[:2000])
-    return (round(float(size[1]) * 4 / 3), round(float(size[2]) * 4 / 3)) if size else (800, 450)
+def _url_value(value) -> str:
+    return value if isinstance(value, str) else (repr(value)[:-2] if repr(value).endswith(".0") else repr(value))
