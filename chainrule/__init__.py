@@ -9,7 +9,7 @@ if not (Path(__file__).parent / "engine").is_dir() and (_checkout / "engine" / "
 
 # The public API, imported when first used: `import chainrule` stays cheap (no engine, web layer, torch or
 # micrograd until asked for), so the server's start and a notebook's first line pay nothing for it.
-_API = {"graph": "notebook", "Graph": "notebook", "from_micrograd": "importers", "from_torch": "importers",
+_API = {"graph": "notebook", "Graph": "notebook", "from_micrograd": "importers", "from_torch": "torch_graph",
         "ChainruleError": "engine", "ParseError": "engine", "LimitError": "engine"}
 __all__ = list(_API)
 

@@ -54,6 +54,8 @@ class Graph:
             raise engine.ChainruleError("the expression is empty: type one, e.g. (x + y)*z", 0)
         self.expr = expr
         self.values = {name: _value_text(name, value) for name, value in (values or {}).items()}
+        if unknown := sorted(set(options or {}) - set(OPTIONS)):
+            raise engine.ChainruleError(f"{unknown[0]} is not an option; the options are {', '.join(OPTIONS)}")
         # read as a URL's texts: the same checks and messages as the page's and the API's
         self.options = read_options({name: _option_text(name, value) for name, value in (options or {}).items()
                                      if value is not None})

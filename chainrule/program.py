@@ -74,6 +74,33 @@ class Program:
     def op(self, op: str, *args: int, name: str = "") -> int:
         return self.add(op, args, name=name)
 
+    def lecture_op(self, op: str, inputs: list[int], foldable: set[int], name: str = "") -> int:
+        """Records `op` over `inputs` as the lecture writes it: x*(-1) as -x, a*b⁻¹ as a/b, a + (-b) as a - b,
+        a + (-2) as a - 2 and x*2 as 2*x. Only an operand used here alone and unnamed (`foldable`) is rewritten."""
+        nodes = self.nodes
+
+        def constant(i, value=None):
+            return nodes[i].op == "const" and (value is None or nodes[i].value == value)
+
+        a, b = inputs
+        if op == "mul":
+            for x, y in ((a, b), (b, a)):
+                if constant(y, -1.0):
+                    return self.op("neg", x, name=name)
+                if y in foldable and nodes[y].op == "pow" and constant(nodes[y].args[1], -1.0):
+                    return self.op("div", x, nodes[y].args[0], name=name)
+                if y in foldable and nodes[y].op == "div" and constant(nodes[y].args[0], 1.0):   # torch's 2/x
+                    return self.op("div", x, nodes[y].args[1], name=name)
+            if constant(b) and not constant(a):
+                return self.op("mul", b, a, name=name)
+        if op == "add":
+            for x, y in ((a, b), (b, a)):
+                if y in foldable and nodes[y].op == "neg":
+                    return self.op("sub", x, nodes[y].args[0], name=name)
+                if constant(y) and nodes[y].value < 0 and not constant(x):
+                    return self.op("sub", x, self.const(-nodes[y].value), name=name)
+        return self.op(op, a, b, name=name)
+
     def text(self, output: int) -> tuple[str, dict]:
         """Returns the expression text of the node `output` and the values of its variables."""
         reachable = self._reachable(output)   # an operand the lecture's reading folded away is not drawn
@@ -96,7 +123,7 @@ class Program:
             for i in reachable:
                 if self.nodes[i].op not in ("var", "const") and i != output and not self.nodes[i].name:
                     statement[i] = True
-            numbers = (f"q{k}" for k in range(1, len(self.nodes) + 2) if f"q{k}" not in self.taken)
+            numbers = (f"q{k}" for k in range(1, 2 * len(self.nodes) + 2) if f"q{k}" not in self.taken)
             for i in (i for i, s in enumerate(statement) if s and not self.nodes[i].name):
                 self.nodes[i].name = next(numbers)
         texts: dict[int, tuple[str, int]] = {}   # node -> (text as an operand, its precedence)

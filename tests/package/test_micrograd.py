@@ -190,3 +190,37 @@ REFUSED = [
 def test_what_from_micrograd_refuses_it_says_plainly(call, words):
     with pytest.raises(chainrule.ChainruleError, match=words):
         call()
+
+
+def test_a_name_that_cannot_name_a_variable_is_refused():
+    a = Value(1.0)
+    for bad in ("exp", "x*y", "step", "_a"):
+        with pytest.raises(chainrule.ChainruleError, match="cannot name a variable"):
+            chainrule.from_micrograd(a * 2, names={bad: a})
+
+
+def test_an_unknown_option_is_refused_not_ignored():
+    with pytest.raises(chainrule.ChainruleError, match="granularty is not an option"):
+        chainrule.from_micrograd(Value(1.0) * 2, granularty="primitive")
+
+
+def test_a_single_value_is_a_graph_of_one_variable():
+    assert chainrule.from_micrograd(Value(2.0)).grads == {"a": 1.0}
+
+
+def test_a_chain_deeper_than_the_parsers_nesting_is_written_as_statements():
+    x = Value(0.5)
+    y = x
+    for _ in range(300):
+        y = (y * 2 - 1).relu()
+    graph = chainrule.from_micrograd(y, names={"x": x})
+    y.backward()
+    assert graph.grads["x"] == pytest.approx(x.grad, rel=1e-9)
+
+
+def test_a_computation_past_the_engines_limits_is_refused_plainly():
+    y = Value(0.5)
+    for _ in range(3000):
+        y = y + 1
+    with pytest.raises(chainrule.ChainruleError, match="the computation is too large for chainrule"):
+        chainrule.from_micrograd(y)
