@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import numbers
+import inspect
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlencode
@@ -42,6 +43,17 @@ def graph(expr: str, values: dict | None = None, **given) -> "Graph":
         raise engine.ChainruleError(f"{stray[0]} is neither a variable of {result.lesson.expr} nor an option "
                                     f"({', '.join(OPTIONS)})")
     return result
+
+
+def _signature() -> inspect.Signature:
+    """graph's signature as help() and a notebook's tooltip show it: every option by name, with its default."""
+    P = inspect.Parameter
+    return inspect.Signature([P("expr", P.POSITIONAL_OR_KEYWORD), P("values", P.POSITIONAL_OR_KEYWORD, default=None),
+                              *(P(name, P.KEYWORD_ONLY, default=o.default) for name, o in OPTIONS.items()),
+                              P("variables", P.VAR_KEYWORD)], return_annotation="Graph")
+
+
+graph.__signature__ = _signature()
 
 
 class Graph:

@@ -1,7 +1,10 @@
 """chainrule.graph(...): the public Python API is the engine's one path, with /api/graph's JSON and the
 drawings of /graph.svg, /graph.png, /graph.pdf and /graph.tex."""
 
+import html
+import inspect
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import chainrule
+from chainrule.engine.options import OPTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 # (expression, values, options): the seeds' examples, statements, arrays, exact and primitive views, steps
@@ -125,3 +129,17 @@ def test_the_public_names_are_listed():
     assert {"graph", "Graph", "from_micrograd", "from_torch", "ChainruleError"} <= set(dir(chainrule))
     with pytest.raises(AttributeError):
         chainrule.no_such_name
+
+
+def test_the_signature_names_every_option_with_its_default():
+    parameters = inspect.signature(chainrule.graph).parameters
+    assert {name: parameters[name].default for name in OPTIONS} == {name: o.default for name, o in OPTIONS.items()}
+
+
+def test_a_notebook_shows_the_offline_page_in_a_sandboxed_frame_and_save_writes_it(tmp_path):
+    g = chainrule.graph("sigmoid(w0*x0 + w1*x1 + w2)", w0=2, x0=-1, w1=-3, x1=-2, w2=-3)
+    frame = g._repr_html_()
+    assert frame.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts' in frame
+    page = html.unescape(re.search(r'srcdoc="([^"]*)"', frame)[1])
+    assert page == g.html() and "<svg" in page and "0.731" in page
+    assert g.save(tmp_path / "neuron.html").read_text() == page
