@@ -50,12 +50,15 @@ def from_torch(tensor, names: dict | None = None, **options) -> Graph:
     if not isinstance(tensor, torch.Tensor):
         raise ChainruleError(f"from_torch takes a torch tensor, not a {type(tensor).__name__}")
     given = by_identity(names, lambda t: isinstance(t, torch.Tensor), "torch tensor")
-    # an intermediate is named by its grad_fn, the node the walk meets
-    given.update({id(t.grad_fn): name for name, t in (names or {}).items() if t.grad_fn is not None})
+    # an intermediate is named by its grad_fn, the node the walk meets; held, so that its id stays its own
+    named_fns = {name: t.grad_fn for name, t in (names or {}).items() if t.grad_fn is not None}
+    given.update({id(fn): name for name, fn in named_fns.items()})
     if tensor.grad_fn is None:
         raise ChainruleError("this tensor has no autograd graph: compute it from tensors made with "
                              "requires_grad=True, e.g. x = torch.tensor(2.0, requires_grad=True)")
-    return _TorchWalk(torch, given).graph(tensor, options)
+    walk = _TorchWalk(torch, given)
+    walk.keep.extend(named_fns.values())
+    return walk.graph(tensor, options)
 
 
 class _TorchWalk:
