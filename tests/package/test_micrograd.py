@@ -38,6 +38,16 @@ def more_ops():
     return g, {"a": a, "b": b}
 
 
+def lecture_first_graph():
+    """The lecture's first graph, every Value labelled: L = (a*b + c)*f."""
+    a, b, c = LectureValue(2.0, label="a"), LectureValue(-3.0, label="b"), LectureValue(10.0, label="c")
+    e = a * b; e.label = "e"
+    d = e + c; d.label = "d"
+    f = LectureValue(-2.0, label="f")
+    L = d * f; L.label = "L"
+    return L, {"a": a, "b": b, "c": c, "f": f}
+
+
 def lecture_neuron():
     """The lecture's neuron, labelled as in the lecture: o = tanh(x1*w1 + x2*w2 + b)."""
     x1, x2 = LectureValue(2.0, label="x1"), LectureValue(0.0, label="x2")
@@ -77,13 +87,13 @@ def micrograd_mlp():
     return loss, {f"p{i}": p for i, p in enumerate(model.parameters())}
 
 
-COMPUTATIONS = [sanity_check, more_ops, lecture_neuron, lecture_neuron_by_exp, micrograd_neuron, micrograd_mlp]
+COMPUTATIONS = [sanity_check, more_ops, lecture_first_graph, lecture_neuron, lecture_neuron_by_exp, micrograd_neuron, micrograd_mlp]
 
 
 @pytest.mark.parametrize("build", COMPUTATIONS, ids=lambda b: b.__name__)
 def test_chainrule_gives_micrograds_own_value_and_gradients(build):
     out, leaves = build()
-    labelled = build in (lecture_neuron, lecture_neuron_by_exp)
+    labelled = build in (lecture_first_graph, lecture_neuron, lecture_neuron_by_exp)
     graph = chainrule.from_micrograd(out, names=None if labelled else leaves)
     out.backward()
     assert graph.value == pytest.approx(out.data, rel=1e-12)
@@ -127,6 +137,14 @@ def test_a_value_used_twice_is_one_node_as_in_micrograd(build):
         assert micrograd_gates / 2 < gates < micrograd_gates
     else:
         assert gates == micrograd_gates
+
+
+def test_the_lectures_first_graph_keeps_its_labels_e_d_and_L():
+    out, _ = lecture_first_graph()
+    graph = chainrule.from_micrograd(out)
+    assert graph.lesson.expr == "e = a*b; d = e + c; L = d*f"
+    assert [(n["name"], n["grad"]) for n in graph.to_dict()["nodes"]] == [
+        ("a", 6.0), ("b", -4.0), ("e", -2.0), ("c", -2.0), ("d", -2.0), ("f", 4.0), ("L", 1.0)]
 
 
 def test_the_lecture_neuron_reads_as_the_lecture_writes_it():
