@@ -1,10 +1,9 @@
 """from_torch: the graph behind a PyTorch result, with chainrule's numbers equal to PyTorch's own .grad."""
 
 import pytest
+import torch   # the oracle only (.ci/install installs it): chainrule never needs torch
 
 import chainrule
-
-torch = pytest.importorskip("torch")   # the oracle only: chainrule never needs torch
 
 SCALARS = {"x": 0.7, "y": -1.3, "w": 2.5}
 VECTORS = {"v": [1.0, -2.0, 0.5], "u": [0.3, 0.8, -1.1]}
