@@ -9,11 +9,12 @@ RUN apt-get update \
 
 WORKDIR /srv/chainrule
 COPY pyproject.toml README.md ./
+COPY chainrule chainrule
 COPY engine engine
 COPY app app
 COPY templates templates
 COPY static static
-RUN pip install -e .  # editable, as in .ci/run: templates/ and static/ are found beside app/
+RUN pip install .  # the wheel: engine, app, templates and static all inside the one package chainrule
 
 RUN useradd --system --uid 10001 --no-create-home chainrule
 USER chainrule

@@ -276,13 +276,17 @@ def _numpy(x):
 def _shape_message(graph: Graph, node, args, error: Exception) -> str:
     """Returns "W (3×2) @ x (3) at 5: ..." for an op whose operands' shapes don't fit."""
     op = OPS[node.op]
-    described = [f"{graph.nodes[i].text if len(graph.nodes[i].text) <= 16 else 'n' + str(i)} "
-                 f"({shape_text(np.shape(v))})" for i, v in zip(node.inputs, args)]
+    described = [f"{_short(graph.nodes[i])} ({shape_text(np.shape(v))})" for i, v in zip(node.inputs, args)]
     what = f" {op.typed} ".join(described) if op.typed else f"{op.name}({', '.join(described)})"
     message = str(error)
     reason = ("inner dimensions differ" if "core dimension" in message else
               "the shapes cannot be broadcast together" if "broadcast" in message else message)
     return f"{what} at {node.start}: {reason}"
+
+
+def _short(node) -> str:
+    """Returns how a message names an operand: its statement name, its text, or its text's start and "…"."""
+    return node.name or (node.text if len(node.text) <= 16 else f"({node.text[:14].rstrip()}…)")
 
 
 def shape_text(shape: tuple) -> str:

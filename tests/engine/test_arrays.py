@@ -66,6 +66,10 @@ def test_nodes_carry_shapes_and_edges_carry_their_ends_shapes():
     ("x @ 2", {"x": "[1,2]"}, "@ needs two arrays", 0),
     ("dot(x, y)", {"x": "[[1]]", "y": "[1]"}, "dot takes two vectors", 0),
     ("x*2", {"x": "[1,2]"}, None, None),
+    # an operand is named as the student wrote it: its statement name, or its text shortened; never an id
+    ("h = y + y + y + y + y + y; W @ h", {"W": "[[1,2],[3,4]]", "y": "[1,2,3]"}, "W (2×2) @ h (3) at 27", 27),
+    ("W @ (y + y + y + y + y + y)", {"W": "[[1,2],[3,4]]", "y": "[1,2,3]"},
+     "W (2×2) @ (y + y + y + y…) (3) at 0", 0),
 ])
 def test_shape_errors_name_both_shapes_and_the_position(expr, values, message, offset):
     if message is None:
