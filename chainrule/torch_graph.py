@@ -45,8 +45,11 @@ def from_torch(tensor, names: dict | None = None, **options) -> Graph:
     such as inputs) is a variable too; a number (the 2 of x*2) a constant. Shows add, sub, mul, div, neg, pow,
     exp, log, tanh, sigmoid, relu, sin, cos, tan, sqrt, abs, maximum, minimum, and sum, mean and dot of vectors.
     """
-    import torch
-
+    try:
+        import torch
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError("from_torch reads a PyTorch tensor, and PyTorch is not installed: pip install torch",
+                                  name="torch") from None
     if not isinstance(tensor, torch.Tensor):
         raise ChainruleError(f"from_torch takes a torch tensor, not a {type(tensor).__name__}")
     given = by_identity(names, lambda t: isinstance(t, torch.Tensor), "torch tensor")

@@ -137,3 +137,19 @@ def test_from_torch_refuses_what_is_not_a_tensor_and_names_that_are_not_tensors(
     x = torch.tensor(1.0, requires_grad=True)
     with pytest.raises(chainrule.ChainruleError, match="names must map a name"):
         chainrule.from_torch(x * 2, names={x: "x"})
+
+
+def test_without_pytorch_from_torch_says_to_install_it(tmp_path):
+    """A Python that cannot import torch (a stub that refuses it, first on its path) gets the plain message."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "sitecustomize.py").write_text(
+        "import sys\nclass Refuse:\n    def find_spec(self, name, *args):\n"
+        "        if name == 'torch':\n            raise ModuleNotFoundError(\"No module named 'torch'\", name='torch')\n"
+        "sys.meta_path.insert(0, Refuse())\n")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", "import chainrule; chainrule.from_torch(1.0)"], cwd=root,
+                          capture_output=True, text=True, env={"PYTHONPATH": f"{tmp_path}:{root}", "PATH": "/usr/bin:/bin"})
+    assert "PyTorch is not installed: pip install torch" in done.stderr
