@@ -21,13 +21,17 @@ TORCH_OPS = {"AddBackward0": "add", "SubBackward0": "sub", "MulBackward0": "mul"
              "TanhBackward0": "tanh", "SigmoidBackward0": "sigmoid", "ReluBackward0": "relu", "SinBackward0": "sin",
              "CosBackward0": "cos", "TanBackward0": "tan", "SqrtBackward0": "sqrt", "AbsBackward0": "abs",
              "MaximumBackward0": "max", "MinimumBackward0": "min", "SumBackward0": "sum",
-             "MeanBackward0": "mean", "DotBackward0": "dot"}
+             "MeanBackward0": "mean", "DotBackward0": "dot", "SoftmaxBackward0": "softmax", "MseLossBackward0": "mse",
+             "BinaryCrossEntropyBackward0": "bce"}
+MEAN = 1   # torch's code for reduction="mean", the engine's mse and bce
 # where torch keeps an operand's value, by operand
 SAVED = {"MulBackward0": ("_saved_self", "_saved_other"), "DivBackward0": ("_saved_self", "_saved_other"),
          "MaximumBackward0": ("_saved_self", "_saved_other"), "MinimumBackward0": ("_saved_self", "_saved_other"),
          "PowBackward0": ("_saved_self",), "PowBackward1": ("_saved_self", "_saved_exponent"),
          "LogBackward0": ("_saved_self",), "SinBackward0": ("_saved_self",), "CosBackward0": ("_saved_self",),
-         "AbsBackward0": ("_saved_self",), "DotBackward0": ("_saved_self", "_saved_tensor")}
+         "AbsBackward0": ("_saved_self",), "DotBackward0": ("_saved_self", "_saved_tensor"),
+         "MseLossBackward0": ("_saved_self", "_saved_target"),
+         "BinaryCrossEntropyBackward0": ("_saved_self", "_saved_target")}
 WHAT = {"MmBackward0": "matrix product", "MvBackward0": "matrix-vector product", "BmmBackward0": "batched matrix "
         "product", "AddmmBackward0": "a linear layer", "SumBackward1": "a sum over a dimension", "MeanBackward1":
         "a mean over a dimension", "ExpandBackward0": "expand", "ViewBackward0": "view", "ReshapeAliasBackward0":
@@ -42,8 +46,9 @@ def from_torch(tensor, names: dict | None = None, **options) -> Graph:
 
     Leaves are named by `names` (name -> tensor, e.g. names={"x": x, "w": w}; intermediates may be named too),
     else a, b, c, ... in the order the expression reads. A tensor without requires_grad that an op saved (data
-    such as inputs) is a variable too; a number (the 2 of x*2) a constant. Shows add, sub, mul, div, neg, pow,
-    exp, log, tanh, sigmoid, relu, sin, cos, tan, sqrt, abs, maximum, minimum, and sum, mean and dot of vectors.
+    such as inputs, a loss's target) is a variable too; a number (the 2 of x*2) a constant. Shows add, sub, mul,
+    div, neg, pow, exp, log, tanh, sigmoid, relu, sin, cos, tan, sqrt, abs, maximum, minimum, sum, mean, dot,
+    softmax of a vector, mse_loss and binary_cross_entropy (mean); anything else is refused by its name.
     """
     try:
         import torch
@@ -98,6 +103,12 @@ class _TorchWalk:
                 what = f" ({WHAT[name]})" if name in WHAT else ""
                 raise ChainruleError(f"from_torch cannot show {name}{what} yet; it shows "
                                      f"{', '.join(sorted(set(TORCH_OPS.values())))} of scalars and vectors")
+            if getattr(fn, "_saved_reduction", MEAN) != MEAN or getattr(fn, "_saved_weight", None) is not None:
+                raise ChainruleError(f"from_torch shows {name} with reduction='mean' and no weight only, as the "
+                                     "engine's mse and bce are: write the sum as n times the mean")
+            if name == "SoftmaxBackward0" and fn._saved_result.dim() != 1:
+                raise ChainruleError("from_torch shows the softmax of a vector only, not along one dimension of a "
+                                     f"{fn._saved_result.dim()}-dimensional tensor")
             if getattr(fn, "_saved_alpha", 1) != 1:
                 raise ChainruleError(f"from_torch cannot show {name} with alpha={fn._saved_alpha} yet: write "
                                      "x + alpha*y as x + 2*y")
@@ -155,7 +166,7 @@ class _TorchWalk:
     def _record(self, fn, uses: dict):
         torch, program, kind = self.torch, self.program, type(fn).__name__
         op, name = TORCH_OPS[kind], self.given.get(id(fn), "")
-        arity = 2 if op in ("add", "sub", "mul", "div", "pow", "max", "min", "dot") else 1
+        arity = 2 if op in ("add", "sub", "mul", "div", "pow", "max", "min", "dot", "mse", "bce") else 1
         operands = [self._operand(fn, k, uses) for k in range(len(fn.next_functions))]
         if kind == "PowBackward0":
             operands.append(self._constant(fn._saved_exponent))
@@ -212,7 +223,9 @@ _TORCH = {"add": lambda t, a, b: a + b, "sub": lambda t, a, b: a - b, "mul": lam
           "sigmoid": lambda t, a: t.sigmoid(a), "relu": lambda t, a: t.relu(a), "sin": lambda t, a: t.sin(a),
           "cos": lambda t, a: t.cos(a), "tan": lambda t, a: t.tan(a), "sqrt": lambda t, a: t.sqrt(a),
           "abs": lambda t, a: t.abs(a), "max": lambda t, a, b: t.maximum(a, b), "min": lambda t, a, b: t.minimum(a, b),
-          "sum": lambda t, a: t.sum(a), "mean": lambda t, a: t.mean(a), "dot": lambda t, a, b: t.dot(a, b)}
+          "sum": lambda t, a: t.sum(a), "mean": lambda t, a: t.mean(a), "dot": lambda t, a, b: t.dot(a, b),
+          "softmax": lambda t, a: t.softmax(a, 0), "mse": lambda t, a, b: t.nn.functional.mse_loss(a, b),
+          "bce": lambda t, a, b: t.nn.functional.binary_cross_entropy(a, b)}
 
 
 def _shortest(t) -> float:
