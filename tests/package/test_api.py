@@ -143,3 +143,23 @@ def test_a_notebook_shows_the_offline_page_in_a_sandboxed_frame_and_save_writes_
     page = html.unescape(re.search(r'srcdoc="([^"]*)"', frame)[1])
     assert page == g.html() and "<svg" in page and "0.731" in page
     assert g.save(tmp_path / "neuron.html").read_text() == page
+
+
+def imported_graphs():
+    """Graphs made by the importers: what they write is a query like any other."""
+    import torch
+    from micrograd.engine import Value
+
+    a, b = Value(-4.0), Value(2.0)
+    d = (a * b + b**3).relu() - a / b
+    v = torch.tensor([0.1, -0.2, 0.3], requires_grad=True)
+    return [chainrule.from_micrograd(d), chainrule.from_micrograd(d, names={"a": a}, digits=5, step=4),
+            chainrule.from_torch(torch.sigmoid((v * 3).sum() - 1)), chainrule.from_torch((v.exp() + 2).log().mean())]
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_an_imported_graph_is_the_api_graph_of_its_query_string(client, index):
+    graph = imported_graphs()[index]
+    response = client.get(f"/api/graph?{graph.query_string()}")
+    assert response.status_code == 200, response.text
+    assert graph.to_dict() == response.json()
