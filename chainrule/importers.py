@@ -55,7 +55,7 @@ def from_micrograd(value, names: dict | None = None, **options) -> Graph:
         name = given.get(id(v)) or getattr(v, "label", "") or ""
         args = operands[id(v)]
         if not args:
-            index[id(v)] = program.const(v.data) if id(v) in wrapped else program.leaf(_number(v.data), name)
+            index[id(v)] = program.const(_number(v.data)) if id(v) in wrapped else program.leaf(_number(v.data), name)
             continue
         foldable = {index[id(a)] for a in args if uses[id(a)] == 1 and not _named(a, given)}
         inputs = [index[id(a)] for a in args]
@@ -108,7 +108,10 @@ def _named(v, given: dict) -> bool:
 
 
 def _number(data) -> float:
-    value = float(data)
+    try:
+        value = float(data)
+    except (TypeError, ValueError, OverflowError):
+        raise ChainruleError(f"a Value holds {str(data)[:40]}, not a number chainrule can show") from None
     if not math.isfinite(value):
         raise ChainruleError(f"the computation holds the number {value}; chainrule takes finite numbers only")
     return value

@@ -201,6 +201,8 @@ REFUSED = [
     (lambda: chainrule.from_micrograd(Value(2.0, (Value(1.0),), "sinh")), "cannot show the op 'sinh'"),
     (lambda: chainrule.from_micrograd(Value(1.0), names=["x"]), "names must be a dict"),
     (lambda: chainrule.from_micrograd(Value(1.0) * 2, digits=0), "digits must be"),
+    (lambda: chainrule.from_micrograd(Value(10**400) * 2), "not a number chainrule can show"),
+    (lambda: chainrule.from_micrograd(Value(float("nan")) * 2), "finite numbers only"),
 ]
 
 
