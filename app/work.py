@@ -11,7 +11,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import resource
 import signal
 import traceback
@@ -27,12 +26,11 @@ from chainrule.engine import practice
 from chainrule.engine.format import fmt
 from chainrule.engine.options import BOOLEANS, OPTIONS, page_defaults
 from chainrule.engine.render import FORMATS, render
-from chainrule.engine.themes import THEMES
 from chainrule.engine.slides import steps_gif, steps_pdf, steps_zip, to_tikz
 from chainrule.engine.tools import MEDIA_TYPES
 
 from .config import TEMPLATES_DIR
-from .encode import json_safe, svg_element
+from .encode import json_safe, smallest_text_px, svg_element
 from .presets import DEFAULT, PRESETS
 from .query import GraphQuery
 
@@ -180,15 +178,6 @@ EMBED_BOX = (960, 540 - 90)   # the embed snippet's frame, less its step bar
 EMBED_MIN_TEXT_PX = 13   # above the 12 px asked: the estimate from the drawing's size runs a little high
 
 
-def _smallest_px(svg: bytes, view, box: tuple[int, int]) -> float:
-    """Returns the smallest text of a drawing fitted into `box` (CSS px), from its size in points."""
-    size = re.search(rb'width="([\d.]+)pt" height="([\d.]+)pt"', svg[:2000])
-    if not size:
-        return float("inf")
-    width, height = (float(v) * 4 / 3 for v in size.groups())
-    return THEMES[view.theme].edge_size * 4 / 3 * min(1.8, box[0] / width, box[1] / height)
-
-
 def _page(task: Task) -> Result:
     """Return the page or the embed: the graph, or the error that stopped it (the page shows it in its box)."""
     pairs = list(task.pairs)
@@ -207,7 +196,7 @@ def _page(task: Task) -> Result:
         else:
             context["graph"] = json_safe(lesson.to_dict(query.digits))
         svg = render(lesson, view, "svg")
-        if task.kind == "embed" and view.labels == "all" and _smallest_px(svg, view, EMBED_BOX) < EMBED_MIN_TEXT_PX:
+        if task.kind == "embed" and view.labels == "all" and smallest_text_px(svg, view.theme, EMBED_BOX) < EMBED_MIN_TEXT_PX:
             # a slide's frame: the lecture's labels keep the text readable, the step bar says the chain rule
             svg = render(lesson, dataclasses.replace(view, labels="lecture"), "svg")
         context["svg"] = Markup(svg_element(svg))
