@@ -1,7 +1,7 @@
 """What a compute worker does: one representation of one query, from the query's pairs to the finished bytes.
 
 This module runs in the pool's worker processes (app/pool.py), never in the server's: every route that
-computes (the JSON, the page and the embed, the drawings, TikZ, slides) names a `kind` here, and the server
+computes (the JSON, the page and the embed, the drawings, TikZ, slides, the offline document) names a `kind` here, and the server
 only moves the bytes. `serve` is a worker's loop; `compute` is also what the adversarial search measures.
 """
 
@@ -31,6 +31,7 @@ from chainrule.engine.tools import MEDIA_TYPES
 
 from .config import TEMPLATES_DIR
 from .encode import json_safe, smallest_text_px, svg_element
+from .offline import offline_html
 from .presets import DEFAULT, PRESETS
 from .query import GraphQuery
 
@@ -92,6 +93,8 @@ def compute(task: Task) -> Result:
         query = GraphQuery.from_params(list(task.pairs))
         if task.kind == "qr.svg":
             return _qr_code(f"{task.base}/?{query.query_string()}")
+        if task.kind == "graph.html":
+            return _offline(query, task.base)
         if task.kind in ("practice", "check"):
             own = dict(task.pairs[len(query.params()):])   # after the query's own pairs (app/answers.py)
             return _json(_practice_step(query) if task.kind == "practice" else _check(query, own))
@@ -117,6 +120,13 @@ def _representation(kind: str, query: GraphQuery) -> Result:
         return _ok(data.encode() if isinstance(data, str) else data, MEDIA_TYPES[filename.rsplit(".", 1)[1]],
                    f'attachment; filename="{filename}"')
     raise ValueError(f"no such kind of answer: {kind}")
+
+
+def _offline(query: GraphQuery, base: str) -> Result:
+    """Return the one-file offline document (app/offline.py), saved by the browser as chainrule.html."""
+    lesson = query.lesson()
+    document = offline_html(lesson, query.view(lesson), query=query.query_string(), base=base, title=query.expr)
+    return _ok(document.encode(), HTML, 'attachment; filename="chainrule.html"')
 
 
 def _practice_step(query: GraphQuery) -> dict:
