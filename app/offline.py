@@ -75,7 +75,7 @@ def notebook_frame(document: str, width: int | None = None, height: int | None =
     what a notebook's `_repr_html_` shows. Sandboxed: its scripts run, with no access to the notebook."""
     size = re.search(r'<meta name="chainrule-size" content="(\d+) (\d+)">', document)
     drawing = (int(size[1]), int(size[2])) if size else (960, 360)
-    width = width or min(max(drawing[0] + FRAME_CHROME[0], 640), 1200)
+    width = width or min(max(drawing[0] + FRAME_CHROME[0], 800), 1200)   # the bars need 800 px on one line
     height = height or min(max(drawing[1] + FRAME_CHROME[1], 420), 900)
     return (f'<iframe srcdoc="{html.escape(document, quote=True)}" sandbox="allow-scripts allow-popups" '
             f'title="chainrule graph" style="width:100%;max-width:{width}px;height:{height}px;border:0"></iframe>')
