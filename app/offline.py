@@ -18,6 +18,7 @@ import html
 import json
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
@@ -126,8 +127,8 @@ def twin_inks(theme: str) -> dict[str, str]:
         ink, other = getattr(mine, role).lower(), getattr(twin, role).lower()
         if inks.setdefault(ink, other) != other:
             raise ValueError(f"{theme}'s {role} ink {ink} is also another role's: its twin cannot be told apart")
-        if (mine.node_size, mine.edge_size, mine.pen) != (twin.node_size, twin.edge_size, twin.pen):
-            raise ValueError(f"{theme} and {TWINS[theme]} differ in size: the same drawing cannot be both")
+    if (mine.node_size, mine.edge_size, mine.pen) != (twin.node_size, twin.edge_size, twin.pen):
+        raise ValueError(f"{theme} and {TWINS[theme]} differ in size: the same drawing cannot be both")
     return inks
 
 
@@ -145,8 +146,8 @@ MODULE_IMPORT = re.compile(r'^import\s*\{([^}]*)\}\s*from\s*"\./([\w-]+\.js)";[ 
 MODULE_EXPORT = re.compile(r"^export\s+((?:async\s+)?function\*?|const|let|class)\s+(\w+)", re.M)
 
 
-def bundle(entry: str) -> str:
-    """Returns the ES module `entry` of static/js with every module it imports as one classic script: each
+def bundle(entry: str, folder: Path = STATIC_DIR / "js") -> str:
+    """Returns the ES module `entry` of `folder` with every module it imports as one classic script: each
     module a function scope that returns its exports, its imports read from the modules before it.
     Raises ValueError on an import or export of another form (a new one must be taught here)."""
     order: list[tuple[str, str]] = []
@@ -154,7 +155,7 @@ def bundle(entry: str) -> str:
     def visit(name: str) -> None:   # a module after those it imports (a handful of modules: no deep recursion)
         if any(done == name for done, _ in order):
             return
-        source = (STATIC_DIR / "js" / name).read_text()
+        source = (folder / name).read_text()
         for _, imported in MODULE_IMPORT.findall(source):
             visit(imported)
         order.append((name, source))
@@ -168,7 +169,7 @@ def bundle(entry: str) -> str:
         body = MODULE_EXPORT.sub(lambda m: f"{m[1]} {m[2]}", body)
         stray = re.search(r"^\s*(import|export)\b.*", body, re.M)
         if stray:
-            raise ValueError(f"static/js/{name}: cannot bundle {stray[0].strip()!r}")
+            raise ValueError(f"{name}: cannot bundle {stray[0].strip()!r}")
         parts.append(f"// ---- {name}\nconst {var(name)} = (() => {{\n{body}\nreturn {{ {', '.join(exported)} }};\n}})();")
     return '"use strict";\n' + "\n".join(parts)
 
