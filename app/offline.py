@@ -56,7 +56,8 @@ def offline_html(lesson: Lesson, view: View, *, query: str = "", base: str = "",
     digits = view.digits
     if view.labels == "all" and not _readable(lesson, replace(view, step=None)):
         view = replace(view, labels="lecture")   # the step's sentence and the panel carry the chain rule
-    steps = len(lesson.steps) if len(lesson.graph.nodes) <= MAX_SLIDE_NODES and len(lesson.steps) <= MAX_SLIDE_STEPS else 0
+    small = len(lesson.graph.nodes) <= MAX_SLIDE_NODES and len(lesson.steps) <= MAX_SLIDE_STEPS
+    steps = len(lesson.steps) if small else 0
     drawings = step_drawings(lesson, view, steps)
     lines, runs = line_table(drawings)
     data = {"graph": json_safe(lesson.to_dict(digits)), "lines": lines, "whole": runs[0], "steps": runs[1:],
@@ -64,7 +65,7 @@ def offline_html(lesson: Lesson, view: View, *, query: str = "", base: str = "",
             "theme": view.theme, "twin": TWINS[view.theme]}
     width, height = _size(drawings[0])
     context = {
-        "title": title, "theme": view.theme, "twin": TWINS[view.theme], "data": data, "size": (width, height),
+        "title": title, "theme": view.theme, "data": data, "size": (width, height),
         "first": Markup(drawings[1 + view.step] if data["step"] else drawings[0]),
         "edit": f"{base}/?{query}" if base else "", "lecture": bool(steps),
         "style": Markup(_css()), "twin_style": Markup(twin_css(view.theme)),
@@ -173,7 +174,8 @@ def bundle(entry: str, folder: Path = STATIC_DIR / "js") -> str:
         stray = re.search(r"^\s*(import|export)\b.*", body, re.M)
         if stray:
             raise ValueError(f"{name}: cannot bundle {stray[0].strip()!r}")
-        parts.append(f"// ---- {name}\nconst {var(name)} = (() => {{\n{body}\nreturn {{ {', '.join(exported)} }};\n}})();")
+        exports = f"return {{ {', '.join(exported)} }};"
+        parts.append(f"// ---- {name}\nconst {var(name)} = (() => {{\n{body}\n{exports}\n}})();")
     return '"use strict";\n' + "\n".join(parts)
 
 
@@ -188,6 +190,7 @@ def _size(svg: str) -> tuple[int, int]:
     return (round(float(size[1]) * 4 / 3), round(float(size[2]) * 4 / 3)) if size else (960, 360)
 
 
+@functools.lru_cache(maxsize=1)
 def _css() -> str:
     """Returns the page's CSS and KaTeX's, KaTeX's fonts inline (KATEX_FONTS) or left out (no request)."""
     def font(match: re.Match) -> str:

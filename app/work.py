@@ -1,8 +1,9 @@
 """What a compute worker does: one representation of one query, from the query's pairs to the finished bytes.
 
 This module runs in the pool's worker processes (app/pool.py), never in the server's: every route that
-computes (the JSON, the page and the embed, the drawings, TikZ, slides, the offline document) names a `kind` here, and the server
-only moves the bytes. `serve` is a worker's loop; `compute` is also what the adversarial search measures.
+computes (the JSON, the page and the embed, the drawings, TikZ, slides, the offline document) names a `kind`
+here, and the server only moves the bytes. `serve` is a worker's loop; `compute` is also what the adversarial
+search measures.
 """
 
 import dataclasses
@@ -206,7 +207,8 @@ def _page(task: Task) -> Result:
         else:
             context["graph"] = json_safe(lesson.to_dict(query.digits))
         svg = render(lesson, view, "svg")
-        if task.kind == "embed" and view.labels == "all" and smallest_text_px(svg, view.theme, EMBED_BOX) < EMBED_MIN_TEXT_PX:
+        if task.kind == "embed" and view.labels == "all" \
+                and smallest_text_px(svg, view.theme, EMBED_BOX) < EMBED_MIN_TEXT_PX:
             # a slide's frame: the lecture's labels keep the text readable, the step bar says the chain rule
             svg = render(lesson, dataclasses.replace(view, labels="lecture"), "svg")
         context["svg"] = Markup(svg_element(svg))
