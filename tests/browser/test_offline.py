@@ -69,8 +69,18 @@ def server_graph(server, query) -> dict:
     return httpx.get(f"{server}/api/graph?{query.query_string()}", timeout=30).json()
 
 
+ONLINE_PANELS = {}   # (query, node) -> text: the page is the same in both themes' cases
+
+
 def online_panel(page, server, query, node_id: str) -> str:
     """Return the text of the server's page's chain-rule panel at a node (what the offline copy must also say)."""
+    key = (query.query_string(), node_id)
+    if key not in ONLINE_PANELS:
+        ONLINE_PANELS[key] = _online_panel(page, query, node_id)
+    return ONLINE_PANELS[key]
+
+
+def _online_panel(page, query, node_id: str) -> str:
     page.goto(f"/?{query.query_string()}")
     page.locator("body.ready:not(.updating) #graph svg").wait_for()   # drawn in the labels that fit
     page.hover(f"#graph #{node_id}")
