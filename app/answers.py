@@ -24,9 +24,10 @@ from .query import GraphQuery, read_query
 from .work import Result, Task
 
 PAGES = ("page", "embed")  # a malformed query is the page with its error box, not a JSON 400
-LINKED = (*PAGES, "qr.svg")  # what holds a link to the page, so depends on the server's address
+LINKED = (*PAGES, "qr.svg", "graph.html")  # what holds a link to the page, so depends on the server's address
 QR_LIGHT_CHARS = 300  # a QR code of a longer link takes segno tens to hundreds of milliseconds
-DECKS = ("slides.pdf", "slides.zip", "slides.gif")  # a drawing per step: always heavy, with CPU by the step
+# a drawing per step: always heavy, with CPU by the step (the offline document holds every step's drawing)
+DECKS = ("slides.pdf", "slides.zip", "slides.gif", "graph.html")
 # A kind's own parameters, which are neither options nor variable values: kept out of the GraphQuery, passed on
 # after its canonical pairs (and so part of the cache key).
 OWN_PARAMETERS = {"check": ("blank", "quantity", "answer", "reveal")}

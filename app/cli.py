@@ -14,9 +14,10 @@ from chainrule.engine.slides import steps_gif, steps_pdf, steps_zip, to_tikz
 
 from .config import get_settings
 from .http import GuardedH11
+from .offline import offline_html
 from .query import GraphQuery
 
-FORMATS = ("svg", "png", "pdf", "dot", "tex", "zip", "gif")
+FORMATS = ("svg", "png", "pdf", "dot", "tex", "html", "zip", "gif")
 STEP_FORMATS = {"pdf": steps_pdf, "zip": steps_zip, "gif": steps_gif, "tex": lambda *a: to_tikz(*a, beamer=True)}
 
 
@@ -38,11 +39,14 @@ def parser() -> argparse.ArgumentParser:
     draw.add_argument("expr")
     draw.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a variable's value; repeat")
     draw.add_argument("-o", "--output", required=True,
-                      help="file to write: .svg, .png, .pdf, .dot or .tex (TikZ); with --steps .pdf or .zip (- for stdout)")
+                      help="file to write: .svg, .png, .pdf, .dot, .tex (TikZ) or .html (one file that works offline: "
+                           "hover, lecture steps, light/dark); with --steps .pdf, .zip, .gif or .tex (- for stdout)")
     draw.add_argument("--format", choices=FORMATS, help="format, when the file name does not say")
     draw.add_argument("--steps", action="store_true",
                       help="lecture slides: every step, as a 16:9 PDF page each (.pdf), a PNG each (.zip), an animated "
                            "GIF (.gif) or a Beamer frame with a step per overlay (.tex)")
+    draw.add_argument("--base", default="", metavar="URL",
+                      help="with .html: the chainrule server its 'open in chainrule to edit' link opens")
     for name, option in OPTIONS.items():   # every option of the page and the URL, as a flag
         flag = "--" + name
         if option.kind == "boolean":
@@ -100,6 +104,8 @@ def render_file(args: argparse.Namespace) -> int:
             data = STEP_FORMATS[fmt](lesson, view)
         elif fmt == "tex":
             data = to_tikz(lesson, view)
+        elif fmt == "html":
+            data = offline_html(lesson, view, query=query.query_string(), base=args.base.rstrip("/"), title=args.expr)
         else:
             data = render(lesson, view, fmt)
         data = data.encode() if isinstance(data, str) else data

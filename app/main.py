@@ -8,7 +8,7 @@ from fastapi.staticfiles import StaticFiles
 
 from . import budget, errors, pool, security
 from .config import STATIC_DIR
-from .routes import api, docs, images, pages, practice, slides
+from .routes import api, docs, images, offline, pages, practice, slides
 
 
 @asynccontextmanager
@@ -25,7 +25,7 @@ def create_app() -> FastAPI:
         title="chainrule",
         summary="See backpropagation: the computational graph of an expression with every value and gradient.",
         version="0.1.0", docs_url=None, redoc_url=None, lifespan=lifespan)
-    for module in (pages, api, practice, slides, images, docs):  # slides before images: /graph.tex is not /graph.{fmt}
+    for module in (pages, api, practice, slides, offline, images, docs):  # before images: /graph.tex, /graph.html are not /graph.{fmt}
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install(app)

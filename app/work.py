@@ -1,8 +1,9 @@
 """What a compute worker does: one representation of one query, from the query's pairs to the finished bytes.
 
 This module runs in the pool's worker processes (app/pool.py), never in the server's: every route that
-computes (the JSON, the page and the embed, the drawings, TikZ, slides) names a `kind` here, and the server
-only moves the bytes. `serve` is a worker's loop; `compute` is also what the adversarial search measures.
+computes (the JSON, the page and the embed, the drawings, TikZ, slides, the offline document) names a `kind`
+here, and the server only moves the bytes. `serve` is a worker's loop; `compute` is also what the adversarial
+search measures.
 """
 
 import dataclasses
@@ -11,7 +12,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import resource
 import signal
 import traceback
@@ -27,12 +27,12 @@ from chainrule.engine import practice
 from chainrule.engine.format import fmt
 from chainrule.engine.options import BOOLEANS, OPTIONS, page_defaults
 from chainrule.engine.render import FORMATS, render
-from chainrule.engine.themes import THEMES
 from chainrule.engine.slides import steps_gif, steps_pdf, steps_zip, to_tikz
 from chainrule.engine.tools import MEDIA_TYPES
 
 from .config import TEMPLATES_DIR
-from .encode import json_safe, svg_element
+from .encode import json_safe, smallest_text_px, svg_element
+from .offline import offline_html
 from .presets import DEFAULT, PRESETS
 from .query import GraphQuery
 
@@ -94,6 +94,8 @@ def compute(task: Task) -> Result:
         query = GraphQuery.from_params(list(task.pairs))
         if task.kind == "qr.svg":
             return _qr_code(f"{task.base}/?{query.query_string()}")
+        if task.kind == "graph.html":
+            return _offline(query, task.base)
         if task.kind in ("practice", "check"):
             own = dict(task.pairs[len(query.params()):])   # after the query's own pairs (app/answers.py)
             return _json(_practice_step(query) if task.kind == "practice" else _check(query, own))
@@ -119,6 +121,13 @@ def _representation(kind: str, query: GraphQuery) -> Result:
         return _ok(data.encode() if isinstance(data, str) else data, MEDIA_TYPES[filename.rsplit(".", 1)[1]],
                    f'attachment; filename="{filename}"')
     raise ValueError(f"no such kind of answer: {kind}")
+
+
+def _offline(query: GraphQuery, base: str) -> Result:
+    """Return the one-file offline document (app/offline.py), saved by the browser as chainrule.html."""
+    lesson = query.lesson()
+    document = offline_html(lesson, query.view(lesson), query=query.query_string(), base=base, title=query.expr)
+    return _ok(document.encode(), HTML, 'attachment; filename="chainrule.html"')
 
 
 def _practice_step(query: GraphQuery) -> dict:
@@ -180,15 +189,6 @@ EMBED_BOX = (960, 540 - 90)   # the embed snippet's frame, less its step bar
 EMBED_MIN_TEXT_PX = 13   # above the 12 px asked: the estimate from the drawing's size runs a little high
 
 
-def _smallest_px(svg: bytes, view, box: tuple[int, int]) -> float:
-    """Returns the smallest text of a drawing fitted into `box` (CSS px), from its size in points."""
-    size = re.search(rb'width="([\d.]+)pt" height="([\d.]+)pt"', svg[:2000])
-    if not size:
-        return float("inf")
-    width, height = (float(v) * 4 / 3 for v in size.groups())
-    return THEMES[view.theme].edge_size * 4 / 3 * min(1.8, box[0] / width, box[1] / height)
-
-
 def _page(task: Task) -> Result:
     """Return the page or the embed: the graph, or the error that stopped it (the page shows it in its box)."""
     pairs = list(task.pairs)
@@ -207,7 +207,8 @@ def _page(task: Task) -> Result:
         else:
             context["graph"] = json_safe(lesson.to_dict(query.digits))
         svg = render(lesson, view, "svg")
-        if task.kind == "embed" and view.labels == "all" and _smallest_px(svg, view, EMBED_BOX) < EMBED_MIN_TEXT_PX:
+        if task.kind == "embed" and view.labels == "all" \
+                and smallest_text_px(svg, view.theme, EMBED_BOX) < EMBED_MIN_TEXT_PX:
             # a slide's frame: the lecture's labels keep the text readable, the step bar says the chain rule
             svg = render(lesson, dataclasses.replace(view, labels="lecture"), "svg")
         context["svg"] = Markup(svg_element(svg))

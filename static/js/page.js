@@ -3,7 +3,7 @@
 
 import { draw, fit, highlight, keepFitted, listen, wholeTextPx } from "./graph.js";
 import { showError } from "./expression.js";
-import { texValue } from "./format.js";
+import { fitFormula as fitFormulaIn, showFormula as typesetFormula } from "./formula.js";
 import { wireLecture } from "./lecture.js";
 import { showChainRule } from "./panel.js";
 import { wirePractice } from "./practice.js";
@@ -62,29 +62,9 @@ function show(answer) {
 }
 
 /** Typesets the expression above the drawing, with its output value unless the lecture `step` has not reached it. */
-function showFormula(step) {
-  const element = document.getElementById("formula");
-  const computed = graph.steps.findIndex((each) => each.kind === "forward" && each.node === graph.output.id);
-  const reached = graph.output.value !== null && (!step || step.index >= computed);
-  const value = reached ? ` = ${texValue(graph.output.value, digits())}` : "";
-  const tex = `${graph.formula_latex ?? `L = ${graph.latex}`}${value}`;
-  if (window.katex) window.katex.render(tex, element, { throwOnError: false, trust: false, strict: "ignore" });
-  else element.textContent = tex;
-  fitFormula();
-}
-
-const FORMULA_LINES = 3; // a longer formula shrinks (to half size at most) rather than push the drawing down
-
-/** Shrinks the formula when it would take more than FORMULA_LINES lines, or when a piece of it that cannot wrap
- * (a long fraction) is wider than its line. */
-function fitFormula() {
-  const element = document.getElementById("formula");
-  element.style.fontSize = element.style.maxHeight = "";
-  const room = FORMULA_LINES * 1.6 * parseFloat(getComputedStyle(element).fontSize);
-  const fits = () => element.scrollWidth <= element.clientWidth + 1 && element.scrollHeight <= room;
-  for (let size = 0.9; !fits() && size >= 0.5; size -= 0.1) element.style.fontSize = `${size.toFixed(1)}em`;
-  if (!fits()) element.style.maxHeight = `${room}px`; // the rest is in the expression box
-}
+const formulaBox = document.getElementById("formula");
+const showFormula = (step) => typesetFormula(formulaBox, graph, step, digits());
+const fitFormula = () => fitFormulaIn(formulaBox);
 
 /** Selects the open worked example in the presets menu, or none once the expression or a value differs. */
 function showPreset() {

@@ -34,7 +34,7 @@ export function isLoopback(host) {
 
 /** Points the download links at the images of `query`. */
 export function updateDownloads(query) {
-  for (const format of ["svg", "png", "pdf", "tex"]) {
+  for (const format of ["svg", "png", "pdf", "tex", "html"]) {
     document.getElementById(`download-${format}`).href = `/graph.${format}?${query}`;
   }
   for (const format of ["pdf", "zip"]) {

@@ -14,7 +14,7 @@ ROUTES = [
     (f"/embed?{Q}", True), ("/embed?expr=(x", True),
     (f"/graph.svg?{Q}", True), (f"/graph.png?{Q}", True), (f"/graph.pdf?{Q}", True), (f"/graph.dot?{Q}", True),
     (f"/qr.svg?{Q}", True), ("/graph.svg?expr=(x", True),
-    (f"/slides.pdf?{Q}", True), (f"/slides.zip?{Q}", True), (f"/graph.tex?{Q}", True),
+    (f"/slides.pdf?{Q}", True), (f"/slides.zip?{Q}", True), (f"/graph.tex?{Q}", True), (f"/graph.html?{Q}", True),
 ]
 
 

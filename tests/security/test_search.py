@@ -28,7 +28,7 @@ BUDGET_CPU_S = 1.0
 BUDGET_BYTES = 5 << 20
 EXAMPLES = int(os.environ.get("CHAINRULE_SEARCH_EXAMPLES", "0"))
 KINDS = ["graph", "view", "page", "embed", "graph.svg", "graph.png", "graph.pdf", "graph.dot", "graph.tex",
-         "slides.pdf", "slides.zip", "slides.gif", "slides.tex"]
+         "graph.html", "slides.pdf", "slides.zip", "slides.gif", "slides.tex"]
 OPERATORS = ["+", "-", "*", "/", "^", "**", "@"]
 CALLED = {op.name: op.arity for op in engine.OP_LIST
           if op.name not in ("add", "sub", "mul", "div", "neg", "pow", "matmul")}
@@ -143,6 +143,9 @@ SEEDS = [  # kind, params, why it is over budget today (None: within; every one 
     ("graph", [("expr", "bce(p, t)"), ("p", "[0.2,0.3,0.5]"), ("t", "[[0,0,1],[0,1,0]]")], None),
     ("graph.png", [("expr", "+".join(f"x{i}" for i in range(100)))], None),  # ~0.85 s; 399 nodes take ~1.1 s
     ("slides.zip", [("expr", "+".join(f"sigmoid(x{i})" for i in range(12)))], None),
+    ("graph.html", [("expr", "+".join(f"x{i}*y{i}" for i in range(15)))], None),  # 59 nodes: a drawing per step
+    ("graph.html", [("expr", "+".join(f"x{i}" for i in range(200)))], None),  # 399 nodes: the whole drawing
+    ("graph.html", [("expr", "x^x^x^x^x"), ("x", ONES_98x100)], None),
     ("graph", [("expr", "9^9^9^9^9^9"), ("exact", "true")], None),
     ("graph", [("expr", "x^99999999999"), ("x", "3"), ("exact", "true")], None),
 ]
