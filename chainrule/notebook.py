@@ -123,17 +123,12 @@ class Graph:
     def html(self) -> str:
         """Returns the interactive page as one self-contained HTML file (drawing, chain-rule panel, steps): it
         opens from disk with no server and no network request."""
-        from chainrule.app.offline import offline_html   # the web layer's document, only when asked for
+        from chainrule.app.offline import offline_html   # the web layer's document (jinja2), only when asked for
         return offline_html(self.lesson, self.view, query=self.query_string())
 
-    def _repr_html_(self) -> str | None:
-        """The interactive page in the notebook's output, in a sandboxed <iframe srcdoc>."""
-        try:
-            from chainrule.app.offline import notebook_frame
-        except ModuleNotFoundError as missing:   # a checkout without the offline page: the SVG shows instead
-            if missing.name == "chainrule.app.offline":
-                return None
-            raise
+    def _repr_html_(self) -> str:
+        """The interactive page in the notebook's output, in a sandboxed <iframe srcdoc> sized to the drawing."""
+        from chainrule.app.offline import notebook_frame
         return notebook_frame(self.html())
 
     def query_string(self) -> str:
