@@ -91,6 +91,16 @@ def test_the_installed_command_draws_a_file(venv, tmp_path):
     assert "-12" in drawing
 
 
+def test_the_installed_python_api_draws_and_saves_the_offline_page(venv, tmp_path):
+    run_in(venv, "python", "-c", "import chainrule\n"
+           "g = chainrule.graph('(x+y)*z', x=-2, y=5, z=-4)\n"
+           "assert g.value == -12 and g.grads == {'x': -4, 'y': -4, 'z': 3}, g.grads\n"
+           "g.save('g.html'); g.step(2).save('g.svg')", cwd=tmp_path)
+    page = (tmp_path / "g.html").read_text()
+    assert "<svg" in page and "katex" in page.lower()      # the drawing and the typesetting, inline
+    assert "<svg" in (tmp_path / "g.svg").read_text()
+
+
 def test_the_installed_server_answers_the_page_its_static_files_and_the_api(venv, tmp_path):
     port = free_port()
     server = subprocess.Popen([str(venv / "bin/chainrule"), "serve", "--port", str(port)], cwd=tmp_path,
@@ -102,6 +112,7 @@ def test_the_installed_server_answers_the_page_its_static_files_and_the_api(venv
             time.sleep(0.2)
         query = urllib.parse.urlencode({"expr": "(x+y)*z", "x": -2, "y": 5, "z": -4})
         for path, needle in ((f"/?{query}", b"<svg"), ("/static/app.css", b"{"), ("/static/js/page.js", b"import"),
+                             (f"/graph.html?{query}", b"<svg"),
                              (f"/api/graph?{query}", b'"value": -12'), (f"/graph.svg?{query}", b"<svg"),
                              (f"/graph.png?{query}", b"\x89PNG")):
             status, body = get(port, path)
