@@ -29,7 +29,7 @@ from chainrule.engine.options import BOOLEANS, OPTIONS, page_defaults
 from chainrule.engine.render import FORMATS, render
 from chainrule.engine.themes import THEMES
 from chainrule.engine.slides import steps_gif, steps_pdf, steps_zip, to_tikz
-from chainrule.engine.tools import MEDIA_TYPES
+from chainrule.engine.tools import MEDIA_TYPES, warm_dot
 
 from .config import TEMPLATES_DIR
 from .encode import json_safe, svg_element
@@ -245,6 +245,7 @@ def serve(conn, memory_bytes: int, cpu_backstop_s: float, max_answer_bytes: int)
     os.setsid()  # its own process group: killing the group also ends a Graphviz it started
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle; it ends us
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    warm_dot()  # its Graphviz starts now, inside this group and under this cap, not in a request's time
     while True:
         try:
             task = conn.recv()

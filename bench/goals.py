@@ -1,0 +1,183 @@
+"""Issue 13's latency goals, each printed beside its measurement and the number it had before, in one run.
+
+    python3 bench/goals.py                          # this checkout
+    python3 bench/goals.py --before /tmp/before     # and a checkout of the code before, measured the same way
+    python3 bench/goals.py --no-browser             # skip the keystroke goal (Chromium)
+
+Each checkout is served as `chainrule serve` starts by default (its own port), and every request asks for
+values no request asked before, so no answer comes from the cache: what is timed is the whole work of one
+answer, over HTTP on loopback, one request at a time:
+
+- /api/graph and /graph.svg for every worked example of the seed notes (app/presets.py);
+- /api/graph for a 1,000-operation expression (bench/engine.py's random tree of +, * and relu over 16
+  variables);
+- a keystroke in a value field to the new drawing in the page's DOM, in Chromium (Playwright): the time from
+  the key's `keydown` to the moment the <svg> is replaced and `body.updating` is gone.
+
+Figures are medians (p50) of N requests (`--repeat`); the machine's other load moves them, so compare
+checkouts measured in the same run.
+"""
+
+import argparse
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from engine import random_text  # noqa: E402  (bench/engine.py)
+from load import free_port  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from chainrule.app.presets import PRESETS  # noqa: E402
+
+# goal name -> (the goal in ms, the issue's figure before, when it gave one)
+GOALS = {
+    "/api/graph, seed examples": 5.0,
+    "/api/graph, 1,000 ops": 60.0,
+    "/graph.svg, seed examples": 15.0,
+    "keystroke to drawing": 50.0,
+}
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+@contextmanager
+def served(root: Path):
+    """Serve the checkout at `root` as `chainrule serve` starts by default; yield its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chainrule.app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise SystemExit(f"the server of {root} did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def fresh(params: list[tuple[str, str]], k: int) -> list[tuple[str, str]]:
+    """Returns the example's parameters with its first variable's first number moved by k millionths: the same
+    graph at values never asked before (so the answer is computed, not cached)."""
+    out, moved = [], False
+    for name, value in params:
+        if not moved and name not in ("expr", "exact", "upstream") and NUMBER.search(value):
+            value = NUMBER.sub(lambda m: f"{float(m.group()) + k * 1e-6:.6f}", value, count=1)
+            moved = True
+        out.append((name, value))
+    return out
+
+
+def thousand_ops(k: int) -> list[tuple[str, str]]:
+    text = random_text(1000, random.Random(1000))
+    names = sorted(set(re.findall(r"[a-z]\w*", text)) - {"relu"})
+    return [("expr", text)] + [(name, f"{0.5 + (k * 16 + i) * 1e-6:.6f}") for i, name in enumerate(names)]
+
+
+def p50_ms(client: httpx.Client, urls: list[str]) -> float:
+    times = []
+    for url in urls:
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - start)
+        if response.status_code != 200:
+            raise SystemExit(f"{response.status_code} from {url[:100]}: {response.text[:200]}")
+    return statistics.median(times) * 1000
+
+
+def http_goals(base: str, repeat: int) -> dict[str, float]:
+    seeds = [p.query.params() for p in PRESETS]
+    with httpx.Client(timeout=60) as client:
+        for params in seeds:   # the first call of each kind warms the workers
+            client.get(f"{base}/graph.svg?{urlencode(params)}")
+        graph = [f"{base}/api/graph?{urlencode(fresh(p, k + 1))}" for k in range(repeat) for p in seeds]
+        svg = [f"{base}/graph.svg?{urlencode(fresh(p, k + 1))}" for k in range(repeat) for p in seeds]
+        big = [f"{base}/api/graph?{urlencode(thousand_ops(k))}" for k in range(max(5, repeat // 2))]
+        return {"/api/graph, seed examples": p50_ms(client, graph), "/api/graph, 1,000 ops": p50_ms(client, big),
+                "/graph.svg, seed examples": p50_ms(client, svg)}
+
+
+KEYSTROKE_SCRIPT = """() => {
+  window.__keydown = 0; window.__drawn = 0;
+  addEventListener('keydown', () => { window.__keydown = performance.now(); }, true);
+  new MutationObserver(() => { if (document.getElementById('graph').querySelector('svg')) window.__drawn = performance.now(); })
+    .observe(document.getElementById('graph'), {childList: true});
+}"""
+
+
+def keystroke_ms(base: str, repeat: int) -> float:
+    """Types digits into the neuron's w0 field; returns the median time from keydown to the new drawing."""
+    from playwright.sync_api import sync_playwright
+    neuron = next(p for p in PRESETS if p.slug == "cs231n-neuron")
+    times = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(f"{base}/?{urlencode(neuron.query.params())}")
+        page.wait_for_selector("#graph svg")
+        page.evaluate(KEYSTROKE_SCRIPT)
+        field = page.locator("#value-w0")
+        field.click()
+        page.keyboard.press("End")
+        page.keyboard.type(".")
+        page.wait_for_function("() => !document.body.classList.contains('updating')")
+        for k in range(repeat):
+            page.wait_for_timeout(100)
+            page.keyboard.press(str(k % 9 + 1))   # 2.1, 2.12, ...: every keystroke a new value
+            page.wait_for_function("() => window.__drawn > window.__keydown && "
+                                   "!document.body.classList.contains('updating')", timeout=10_000)
+            times.append(page.evaluate("window.__drawn - window.__keydown"))
+        browser.close()
+    return statistics.median(times)
+
+
+def measure(root: Path, repeat: int, browser: bool) -> dict[str, float]:
+    with served(root) as base:
+        figures = http_goals(base, repeat)
+        if browser:
+            figures["keystroke to drawing"] = keystroke_ms(base, repeat)
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("--before", type=Path, help="a checkout of the code before, measured in the same run")
+    args.add_argument("--repeat", type=int, default=20, help="requests per example and goal")
+    args.add_argument("--no-browser", action="store_true")
+    options = args.parse_args(argv)
+    before = measure(options.before, options.repeat, not options.no_browser) if options.before else {}
+    now = measure(ROOT, options.repeat, not options.no_browser)
+    print(f"{'goal (p50)':<28} {'goal':>8} {'before':>9} {'now':>9}")
+    missed = 0
+    for name, goal in GOALS.items():
+        if name not in now:
+            continue
+        was = f"{before[name]:7.1f}ms" if name in before else "        -"
+        met = now[name] < goal
+        missed += not met
+        print(f"{name:<28} {'<' + format(goal, 'g'):>6}ms {was} {now[name]:7.1f}ms  {'met' if met else 'MISSED'}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
