@@ -106,9 +106,9 @@ def _representation(kind: str, query: GraphQuery) -> Result:
     lesson = query.lesson()
     view = query.view(lesson)
     if kind == "graph":
-        return _json(json_safe(lesson.to_dict(query.digits)))
+        return _json(lesson.to_dict(query.digits))
     if kind == "view":
-        return _json({"graph": json_safe(lesson.to_dict(query.digits)),
+        return _json({"graph": lesson.to_dict(query.digits),
                       "svg": svg_element(render(lesson, view, "svg")), "query": query.query_string()})
     if kind.startswith("graph.") and kind[6:] in FORMATS:
         fmt = kind[6:]
@@ -167,8 +167,13 @@ def _qr_code(url: str) -> Result:
 
 
 def _json(data) -> Result:
-    # the same bytes as FastAPI's JSONResponse, so ETags do not change with the move into workers
-    body = json.dumps(data, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode()
+    # the same bytes as FastAPI's JSONResponse, so ETags do not change with the move into workers; json_safe's
+    # walk (as long as the dump) only for an answer that holds a non-finite number, which json refuses
+    try:
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
+    except ValueError:
+        text = json.dumps(json_safe(data), ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
+    body = text.encode()
     return Result(200, body, JSON, cacheable=True)
 
 
