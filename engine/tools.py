@@ -84,7 +84,8 @@ class _KeptDot:
         soft = int(self._cpu_s()) + seconds + 1   # RLIMIT_CPU counts the process's whole life
         try:
             resource.prlimit(self.process.pid, resource.RLIMIT_CPU, (soft, soft + 1))
-            self.process.stdin.write(dot.encode())
+            # dot draws a graph once it reads the line after its "}": without a newline it would wait for more
+            self.process.stdin.write(dot.encode() if dot.endswith("\n") else (dot + "\n").encode())
             out = bytearray()
             while not out.endswith(SVG_END):
                 ready, _, _ = select.select([self.process.stdout], [], [], BACKSTOP_S)

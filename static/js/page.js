@@ -166,11 +166,13 @@ function updateSoon() {
   pause = setTimeout(update, TYPING_PAUSE_MS);
 }
 
-function onValue(name, text, source) {
+// A value is drawn at once, typed or dragged: update() keeps one request in flight and only the newest state
+// waiting, so no pause is needed (it cost every keystroke TYPING_PAUSE_MS). A new expression still waits for a
+// pause in typing: half-typed names would flash errors.
+function onValue(name, text) {
   if (name === UPSTREAM) state.options.upstream = text.trim(); // an option of the query, not a variable
   else state.values.set(name, text);
-  if (source === "slider") update();
-  else updateSoon();
+  update();
 }
 
 /** A new graph has other steps: lecture mode starts it again from step 0. */

@@ -31,6 +31,11 @@ def test_the_kept_dot_draws_every_worked_example_as_a_fresh_dot_does(preset):
         assert dot_svg(dot) == run_tool(["dot", "-Tsvg"], dot.encode())
 
 
+def test_a_graph_without_a_final_newline_is_drawn_not_waited_for():
+    small = to_dot(PRESETS[0].query.lesson(), View(rankdir="LR"))
+    assert dot_svg(small.rstrip("\n")) == dot_svg(small)
+
+
 def test_a_graph_over_its_cpu_seconds_is_refused_and_the_next_graph_is_drawn():
     small = to_dot(PRESETS[0].query.lesson(), View(rankdir="LR"))
     before = dot_svg(small)
