@@ -14,18 +14,20 @@ answer, over HTTP on loopback, one request at a time:
 - a keystroke in a value field to the new drawing in the page's DOM, in Chromium (Playwright): the time from
   the key's `keydown` to the moment the <svg> is replaced and `body.updating` is gone.
 
-Figures are medians (p50) of N requests (`--repeat`); the machine's other load moves them, so compare
-checkouts measured in the same run.
+Figures are medians (p50) of N requests (`--repeat`). With --before both checkouts are served at once and
+take turns request by request (and keystroke by keystroke), so the machine's other load falls on both alike;
+the load average is printed with the figures.
 """
 
 import argparse
+import os
 import random
 import re
 import statistics
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -39,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from chainrule.app.presets import PRESETS  # noqa: E402
 
-# goal name -> (the goal in ms, the issue's figure before, when it gave one)
+# goal name -> the goal, in milliseconds (p50)
 GOALS = {
     "/api/graph, seed examples": 5.0,
     "/api/graph, 1,000 ops": 60.0,
@@ -92,27 +94,37 @@ def thousand_ops(k: int) -> list[tuple[str, str]]:
     return [("expr", text)] + [(name, f"{0.5 + (k * 16 + i) * 1e-6:.6f}") for i, name in enumerate(names)]
 
 
-def p50_ms(client: httpx.Client, urls: list[str]) -> float:
-    times = []
-    for url in urls:
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - start)
-        if response.status_code != 200:
-            raise SystemExit(f"{response.status_code} from {url[:100]}: {response.text[:200]}")
-    return statistics.median(times) * 1000
+def get(client: httpx.Client, url: str) -> float:
+    start = time.perf_counter()
+    response = client.get(url)
+    elapsed = time.perf_counter() - start
+    if response.status_code != 200:
+        raise SystemExit(f"{response.status_code} from {url[:100]}: {response.text[:200]}")
+    return elapsed * 1000
 
 
-def http_goals(base: str, repeat: int) -> dict[str, float]:
+def http_goals(bases: list[str], repeat: int) -> list[dict[str, float]]:
+    """Returns each server's p50 per goal; the servers take turns, request by request, so that the machine's
+    other load falls on all of them alike."""
     seeds = [p.query.params() for p in PRESETS]
+    plans = {
+        "/api/graph, seed examples": [("/api/graph", fresh(p, k + 1)) for k in range(repeat) for p in seeds],
+        "/api/graph, 1,000 ops": [("/api/graph", thousand_ops(k)) for k in range(max(5, repeat // 2))],
+        "/graph.svg, seed examples": [("/graph.svg", fresh(p, k + 1)) for k in range(repeat) for p in seeds],
+    }
+    figures: list[dict[str, float]] = [{} for _ in bases]
     with httpx.Client(timeout=60) as client:
-        for params in seeds:   # the first call of each kind warms the workers
-            client.get(f"{base}/graph.svg?{urlencode(params)}")
-        graph = [f"{base}/api/graph?{urlencode(fresh(p, k + 1))}" for k in range(repeat) for p in seeds]
-        svg = [f"{base}/graph.svg?{urlencode(fresh(p, k + 1))}" for k in range(repeat) for p in seeds]
-        big = [f"{base}/api/graph?{urlencode(thousand_ops(k))}" for k in range(max(5, repeat // 2))]
-        return {"/api/graph, seed examples": p50_ms(client, graph), "/api/graph, 1,000 ops": p50_ms(client, big),
-                "/graph.svg, seed examples": p50_ms(client, svg)}
+        for base in bases:
+            for params in seeds:   # the first call of each kind warms the workers
+                client.get(f"{base}/graph.svg?{urlencode(params)}")
+        for goal, plan in plans.items():
+            times: list[list[float]] = [[] for _ in bases]
+            for path, params in plan:
+                for i, base in enumerate(bases):
+                    times[i].append(get(client, f"{base}{path}?{urlencode(params)}"))
+            for i in range(len(bases)):
+                figures[i][goal] = statistics.median(times[i])
+    return figures
 
 
 KEYSTROKE_SCRIPT = """() => {
@@ -123,39 +135,46 @@ KEYSTROKE_SCRIPT = """() => {
 }"""
 
 
-def keystroke_ms(base: str, repeat: int) -> float:
-    """Types digits into the neuron's w0 field; returns the median time from keydown to the new drawing."""
+def keystroke_ms(bases: list[str], repeat: int) -> list[float]:
+    """Types digits into the neuron's w0 field of one page per server, taking turns; returns each one's median
+    time from keydown to the new drawing."""
     from playwright.sync_api import sync_playwright
     neuron = next(p for p in PRESETS if p.slug == "cs231n-neuron")
-    times = []
+    times: list[list[float]] = [[] for _ in bases]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run", "--disable-quic"])
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.goto(f"{base}/?{urlencode(neuron.query.params())}")
-        page.wait_for_selector("#graph svg")
-        page.evaluate(KEYSTROKE_SCRIPT)
-        field = page.locator("#value-w0")
-        field.click()
-        page.keyboard.press("End")
-        page.keyboard.type(".")
-        page.wait_for_function("() => !document.body.classList.contains('updating')")
+        pages = []
+        for base in bases:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.goto(f"{base}/?{urlencode(neuron.query.params())}")
+            page.wait_for_selector("#graph svg")
+            page.evaluate(KEYSTROKE_SCRIPT)
+            page.locator("#value-w0").click()
+            page.keyboard.press("End")
+            page.keyboard.type(".")
+            page.wait_for_function("() => !document.body.classList.contains('updating')")
+            pages.append(page)
         for k in range(repeat):
-            page.wait_for_timeout(100)
-            page.keyboard.press(str(k % 9 + 1))   # 2.1, 2.12, ...: every keystroke a new value
-            page.wait_for_function("() => window.__drawn > window.__keydown && "
-                                   "!document.body.classList.contains('updating')", timeout=10_000)
-            times.append(page.evaluate("window.__drawn - window.__keydown"))
+            for i, page in enumerate(pages):
+                page.bring_to_front()
+                page.wait_for_timeout(200)   # past any pause the page takes before it asks
+                page.keyboard.press(str(k % 9 + 1))   # 2.1, 2.12, ...: every keystroke a new value
+                page.wait_for_function("() => window.__drawn > window.__keydown && "
+                                       "!document.body.classList.contains('updating')", timeout=10_000)
+                times[i].append(page.evaluate("window.__drawn - window.__keydown"))
         browser.close()
-    return statistics.median(times)
+    return [statistics.median(each) for each in times]
 
 
-def measure(root: Path, repeat: int, browser: bool) -> dict[str, float]:
-    with served(root) as base:
-        figures = http_goals(base, repeat)
+def measure(roots: list[Path], repeat: int, browser: bool) -> list[dict[str, float]]:
+    with ExitStack() as stack:
+        bases = [stack.enter_context(served(root)) for root in roots]
+        figures = http_goals(bases, repeat)
         if browser:
-            figures["keystroke to drawing"] = keystroke_ms(base, repeat)
+            for each, ms in zip(figures, keystroke_ms(bases, repeat)):
+                each["keystroke to drawing"] = ms
     return figures
 
 
@@ -165,8 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     args.add_argument("--repeat", type=int, default=20, help="requests per example and goal")
     args.add_argument("--no-browser", action="store_true")
     options = args.parse_args(argv)
-    before = measure(options.before, options.repeat, not options.no_browser) if options.before else {}
-    now = measure(ROOT, options.repeat, not options.no_browser)
+    roots = [ROOT] + ([options.before] if options.before else [])
+    figures = measure(roots, options.repeat, not options.no_browser)
+    now, before = figures[0], (figures[1] if options.before else {})
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
+          f"{options.repeat} requests per example and goal, checkouts taking turns")
     print(f"{'goal (p50)':<28} {'goal':>8} {'before':>9} {'now':>9}")
     missed = 0
     for name, goal in GOALS.items():
