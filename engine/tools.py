@@ -11,6 +11,7 @@ it has used so far plus the graph's allowance, so every graph still gets its own
 """
 from __future__ import annotations
 
+import math
 import os
 import re
 import resource
@@ -32,6 +33,8 @@ MEDIA_TYPES = {
 }
 INSTALL = {"dot": "apt-get install graphviz", "rsvg-convert": "apt-get install librsvg2-bin"}
 DOT_GRAPHS = 500          # graphs one kept dot lays out before a fresh one replaces it (its heap only grows)
+DOT_KEPT_BYTES = 128 << 20   # a kept dot that grew past this resident size (a big layout) is replaced
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 SVG_END = b"</svg>\n"
 TICK_S = 1 / os.sysconf("SC_CLK_TCK")
 
@@ -69,7 +72,8 @@ def _cpu_limit(seconds: int) -> LimitError:
 
 
 class _KeptDot:
-    """A `dot -Tsvg` kept running: one graph in, its SVG out, until DOT_GRAPHS or it fails."""
+    """A `dot -Tsvg` kept running: one graph in, its SVG out, until it has drawn DOT_GRAPHS, grown past
+    DOT_KEPT_BYTES, or failed."""
 
     def __init__(self, binary: str):
         self.owner = os.getpid()   # a forked child must not share its parent's pipes
@@ -81,26 +85,32 @@ class _KeptDot:
         """Returns the SVG, raises LimitError past `cpu_s` CPU seconds, or None when dot failed otherwise."""
         self.graphs += 1
         seconds = max(1, int(cpu_s))
-        soft = int(self._cpu_s()) + seconds + 1   # RLIMIT_CPU counts the process's whole life
         try:
-            resource.prlimit(self.process.pid, resource.RLIMIT_CPU, (soft, soft + 1))
+            # RLIMIT_CPU counts the process's whole life, in whole seconds: this graph gets seconds to seconds + 1.
+            # Only the soft limit moves (SIGXCPU ends dot): raising a hard limit takes a privilege.
+            _, hard = resource.prlimit(self.process.pid, resource.RLIMIT_CPU)
+            soft = math.ceil(self._cpu_s() + seconds)
+            resource.prlimit(self.process.pid, resource.RLIMIT_CPU,
+                             (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
             # dot draws a graph once it reads the line after its "}": without a newline it would wait for more
             self.process.stdin.write(dot.encode() if dot.endswith("\n") else (dot + "\n").encode())
             out = bytearray()
             while not out.endswith(SVG_END):
                 ready, _, _ = select.select([self.process.stdout], [], [], BACKSTOP_S)
                 chunk = os.read(self.process.stdout.fileno(), 1 << 16) if ready else b""
-                if not chunk:
+                if not chunk:   # dot ended (or stopped answering): how it ended says why
+                    self.process.wait(BACKSTOP_S if ready else 0.1)
                     break
                 out += chunk
             else:
                 # a second graph in one dot is "page0,1_graph0"; a fresh dot writes "graph0"
                 return re.sub(rb'<g id="page\d+,\d+_graph0" class="graph"', b'<g id="graph0" class="graph"',
                               bytes(out), count=1)
-        except OSError:
+        except (OSError, subprocess.TimeoutExpired):
             pass
+        ended = self.process.poll()   # None: it is alive and this side failed, not dot
         self.stop()
-        if self.process.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        if ended in (-signal.SIGXCPU, -signal.SIGKILL):
             raise _cpu_limit(seconds)
         return None
 
@@ -111,6 +121,13 @@ class _KeptDot:
             return (int(fields[11]) + int(fields[12])) * TICK_S   # utime, stime (proc(5))
         except (OSError, IndexError, ValueError):
             return 0.0
+
+    def resident_bytes(self) -> int:
+        try:
+            with open(f"/proc/{self.process.pid}/statm") as statm:
+                return int(statm.read().split()[1]) * PAGE_BYTES
+        except (OSError, IndexError, ValueError):
+            return 0
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -123,19 +140,17 @@ _kept_lock = threading.Lock()
 
 
 def dot_svg(dot: str, cpu_s: float = TOOL_CPU_S) -> bytes:
-    """Returns Graphviz's SVG of one DOT graph (the bytes `dot -Tsvg` writes), laid out by the dot this
-    process keeps running; a fresh dot (run_tool) when that one fails, so an error reads as usual.
+    """Returns Graphviz's SVG of one named DOT graph (the bytes `dot -Tsvg` writes; one dot calls anonymous
+    graphs %1, %3, ...), laid out by the dot this process keeps running; a fresh dot (run_tool) when that one
+    fails, so an error reads as usual.
 
     Raises LimitError past `cpu_s` seconds of CPU, RuntimeError when dot is missing or fails.
     """
     global _kept
     with _kept_lock:
-        if _kept is not None and (_kept.owner != os.getpid() or _kept.graphs >= DOT_GRAPHS):
-            if _kept.owner == os.getpid():
-                _kept.stop()
-            _kept = None
-        binary = shutil.which("dot")
-        if _kept is None and binary is not None:
+        if _kept is not None and _kept.owner != os.getpid():
+            _kept = None   # the parent's: this process starts its own
+        if _kept is None and (binary := shutil.which("dot")) is not None:
             _kept = _KeptDot(binary)
         try:
             svg = _kept.layout(dot, cpu_s) if _kept is not None else None
@@ -143,6 +158,9 @@ def dot_svg(dot: str, cpu_s: float = TOOL_CPU_S) -> bytes:
             _kept = None
             raise
         if svg is None:
+            _kept = None
+        elif _kept.graphs >= DOT_GRAPHS or _kept.resident_bytes() > DOT_KEPT_BYTES:
+            _kept.stop()   # the next drawing starts a fresh dot
             _kept = None
     return svg if svg is not None else run_tool(["dot", "-Tsvg"], dot.encode(), cpu_s)
 
