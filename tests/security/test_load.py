@@ -2,7 +2,7 @@
 starts by default. Each opens the shared link (page, stylesheet, script, drawing), then changes a value.
 
 The bound is generous, for a busy 2-core CI machine: measured on a 2-core machine at load average 6 to 9 from
-other work, p99 was 0.05 to 0.4 s (0.1 to 0.8 s with a Graphviz process per drawing). What it catches is a
+other work, p99 was 0.05 to 0.4 s (0.05 to 0.8 s with a Graphviz process per drawing). What it catches is a
 regression of another order: an error, a request that waits for a timeout, or answers queued behind one another.
 """
 
