@@ -20,6 +20,7 @@ the load average is printed with the figures.
 """
 
 import argparse
+import importlib.util
 import os
 import random
 import re
@@ -33,13 +34,22 @@ from urllib.parse import urlencode
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from engine import random_text  # noqa: E402  (bench/engine.py)
-from load import free_port  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 from chainrule.app.presets import PRESETS  # noqa: E402
+
+
+def _script(name: str):
+    """Returns bench/NAME.py as a module (bench/engine.py is not chainrule.engine)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+random_text = _script("engine").random_text
+free_port = _script("load").free_port
 
 # goal name -> the goal, in milliseconds (p50)
 GOALS = {
