@@ -8,6 +8,7 @@ search measures.
 
 import dataclasses
 import functools
+import gc
 import hashlib
 import io
 import json
@@ -28,7 +29,7 @@ from chainrule.engine.format import fmt
 from chainrule.engine.options import BOOLEANS, OPTIONS, page_defaults
 from chainrule.engine.render import FORMATS, render
 from chainrule.engine.slides import steps_gif, steps_pdf, steps_zip, to_tikz
-from chainrule.engine.tools import MEDIA_TYPES
+from chainrule.engine.tools import MEDIA_TYPES, warm_dot
 
 from .config import TEMPLATES_DIR
 from .encode import json_safe, smallest_text_px, svg_element
@@ -108,9 +109,9 @@ def _representation(kind: str, query: GraphQuery) -> Result:
     lesson = query.lesson()
     view = query.view(lesson)
     if kind == "graph":
-        return _json(json_safe(lesson.to_dict(query.digits)))
+        return _json(lesson.to_dict(query.digits))
     if kind == "view":
-        return _json({"graph": json_safe(lesson.to_dict(query.digits)),
+        return _json({"graph": lesson.to_dict(query.digits),
                       "svg": svg_element(render(lesson, view, "svg")), "query": query.query_string()})
     if kind.startswith("graph.") and kind[6:] in FORMATS:
         fmt = kind[6:]
@@ -176,8 +177,13 @@ def _qr_code(url: str) -> Result:
 
 
 def _json(data) -> Result:
-    # the same bytes as FastAPI's JSONResponse, so ETags do not change with the move into workers
-    body = json.dumps(data, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode()
+    # the same bytes as FastAPI's JSONResponse, so ETags do not change with the move into workers; json_safe's
+    # walk (as long as the dump) only for an answer that holds a non-finite number, which json refuses
+    try:
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
+    except ValueError:
+        text = json.dumps(json_safe(data), ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
+    body = text.encode()
     return Result(200, body, JSON, cacheable=True)
 
 
@@ -246,6 +252,8 @@ def serve(conn, memory_bytes: int, cpu_backstop_s: float, max_answer_bytes: int)
     os.setsid()  # its own process group: killing the group also ends a Graphviz it started
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle; it ends us
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    warm_dot()  # its Graphviz starts now, inside this group and under this cap, not in a request's time
+    gc.freeze()  # the preloaded engine is never garbage: collections skip it (shorter pauses, pages stay shared)
     while True:
         try:
             task = conn.recv()

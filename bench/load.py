@@ -3,6 +3,7 @@
     python3 bench/load.py                     # 300 clients, `chainrule serve` as it starts by default
     python3 bench/load.py --clients 30 --window 2
     python3 bench/load.py --memory 300        # then 300 distinct large answers: the server's memory before/after
+    python3 bench/load.py --before /tmp/old   # the same first against another checkout (the code before)
 
 Starts `chainrule serve --workers W` on a free 127.0.0.1 port, runs the two phases, prints p50, p99 and
 requests/s of each, and stops the server. Exits 1 when any request failed (an error status or no answer).
@@ -13,6 +14,7 @@ does not use, and prints the resident memory of the server and every process it 
 
 import argparse
 import asyncio
+import os
 import random
 import socket
 import statistics
@@ -39,10 +41,18 @@ class Phase:
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies) if self.latencies else float("nan")
+
+    @property
+    def p99(self) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else float("nan")
+
     def report(self) -> str:
         ordered = sorted(self.latencies)
-        p50 = statistics.median(ordered) if ordered else float("nan")
-        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else float("nan")
+        p50, p99 = self.p50, self.p99
         rate = len(ordered) / self.seconds if self.seconds else 0.0
         return (f"{self.name:<14} {len(ordered):5d} requests  errors {len(self.errors):3d}  "
                 f"p50 {p50 * 1000:7.1f} ms  p99 {p99 * 1000:7.1f} ms  {rate:7.1f} requests/s  "
@@ -56,11 +66,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
-    """Start `chainrule serve --workers N` on 127.0.0.1:port and return the process once it answers."""
+def start_server(port: int, workers: int, root: Path = ROOT) -> subprocess.Popen:
+    """Start `chainrule serve --workers N` of the checkout at `root` on 127.0.0.1:port and return the process once
+    it answers."""
     process = subprocess.Popen(
         [sys.executable, "-m", "chainrule.app.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+         "--workers", str(workers)], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and process.poll() is None:
@@ -146,35 +157,47 @@ async def distinct_large_answers(base: str, count: int) -> Phase:
     return phase
 
 
+def run(clients: int, window: float, workers: int = 1, memory: int = 0, root: Path = ROOT) -> tuple[list[Phase], list[str]]:
+    """Serve the checkout at `root`, run the phases, stop the server; return the phases and the memory lines."""
+    port = free_port()
+    server = start_server(port, workers, root)
+    lines = []
+    try:
+        base = f"http://127.0.0.1:{port}"
+        lines.append(f"server memory (PSS) at start: {tree_rss_mb(server.pid):.0f} MB")
+        phases = list(asyncio.run(class_at_once(base, clients, window)))
+        lines.append(f"after the class: {tree_rss_mb(server.pid):.0f} MB")
+        if memory:
+            phases.append(asyncio.run(distinct_large_answers(base, memory)))
+            lines.append(f"after {memory} large answers: {tree_rss_mb(server.pid):.0f} MB")
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+    return phases, lines
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the load test; return 0 when no request failed."""
+    """Run the load test (and with --before, first the same against another checkout); return 0 when no request
+    failed."""
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--clients", type=int, default=300)
     args.add_argument("--window", type=float, default=10.0, help="seconds over which the clients arrive")
     args.add_argument("--workers", type=int, default=1, help="server processes (chainrule serve --workers)")
     args.add_argument("--memory", type=int, default=0, metavar="N", help="then N distinct large answers")
+    args.add_argument("--before", type=Path, help="a checkout of the code before, run first the same way")
     options = args.parse_args(argv)
-    port = free_port()
-    server = start_server(port, options.workers)
-    memory = []
-    try:
-        base = f"http://127.0.0.1:{port}"
-        memory.append(f"server memory (PSS) at start: {tree_rss_mb(server.pid):.0f} MB")
-        phases = list(asyncio.run(class_at_once(base, options.clients, options.window)))
-        memory.append(f"after the class: {tree_rss_mb(server.pid):.0f} MB")
-        if options.memory:
-            phases.append(asyncio.run(distinct_large_answers(base, options.memory)))
-            memory.append(f"after {options.memory} large answers: {tree_rss_mb(server.pid):.0f} MB")
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
-    print(f"{options.clients} clients, {options.workers} server processes, arriving within {options.window:g} s")
-    print("; ".join(memory))
-    for phase in phases:
-        print(phase.report())
-        for error in phase.errors[:5]:
-            print("   ", error)
-    return 1 if any(phase.errors for phase in phases) else 0
+    failed = False
+    for label, root in ([("before", options.before)] if options.before else []) + [("now", ROOT)]:
+        phases, memory = run(options.clients, options.window, options.workers, options.memory, root)
+        print(f"{label}: {options.clients} clients, {options.workers} server processes, arriving within "
+              f"{options.window:g} s (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+        print("; ".join(memory))
+        for phase in phases:
+            print(phase.report())
+            for error in phase.errors[:5]:
+                print("   ", error)
+        failed = failed or any(phase.errors for phase in phases)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from .ops import A, B, OPS, OUT
 
 _HOLD = (sp.Symbol("XXPHA", real=True), sp.Symbol("XXPHB", real=True))
 _HOLD_OUT = sp.Symbol("XXPHOUT", real=True)
+_HOLD_NAMES, _HOLD_OUT_NAME = tuple(hold.name for hold in _HOLD), _HOLD_OUT.name
 _CONSTANTS = {"pi": sp.pi, "E": sp.E, "e": sp.E}
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SUPERSCRIPT_LETTERS = str.maketrans("abcdefghijklmnoprstuvwxyz", "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ")
@@ -119,10 +120,11 @@ def edge_formula(op_name: str, operand: int, operands: tuple, tie: bool, out_nam
     names = [name for name, _ in operands]
     op = OPS[op_name]
     if op.elementwise:
-        for hold, name in zip(_HOLD, names):
-            template = template.replace(hold.name, name)
-        template = template.replace(_HOLD_OUT.name, _out_symbol(op, latex) or out_name)
-        if not latex:
+        for hold, name in zip(_HOLD_NAMES, names):
+            template = template.replace(hold, name)
+        if _HOLD_OUT_NAME in template:
+            template = template.replace(_HOLD_OUT_NAME, _out_symbol(op_name, latex) or out_name)
+        if not latex and ("*" in template or "-" in template or "^" in template):   # else it changes nothing
             template = _teacher_text(template)
         if diagonal:
             return rf"\operatorname{{diag}}\left({template}\right)" if latex else f"diag({template})"
@@ -174,8 +176,10 @@ def _number(literal: str) -> sp.Expr:
     return sp.Rational(Fraction(literal))
 
 
-def _out_symbol(op, latex: bool) -> str | None:
+@lru_cache(maxsize=None)
+def _out_symbol(op_name: str, latex: bool) -> str | None:
     """Returns the symbol a gate's own output is written as in its local (σ), or None for its name."""
+    op = OPS[op_name]
     if op.latex and op.latex.startswith("\\") and r"\left(" in op.latex:
         symbol = op.latex.split(r"\left(")[0]
         return symbol if latex else op.symbol

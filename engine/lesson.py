@@ -93,6 +93,7 @@ class Lesson:
         self.numbers = analysis.numbers
         self.memo: dict = {}     # what drawings of this lesson work out once (engine.render)
         self._formulas: dict = {}
+        self._texts: dict = {}   # (float, digits) -> its text: a gradient is written in several captions
 
     @property
     def expr(self) -> str:
@@ -174,18 +175,28 @@ class Lesson:
         g, p = self.graph, self.numbers
         edge = g.edges[edge_index]
         target = g.nodes[edge.target]
-        operands = [self._operand(i, latex) for i in target.inputs]
-        values = [p.values[i] for i in target.inputs]
-        diagonal = OPS[target.op].elementwise and np.ndim(p.values[edge.target]) > 0
-        return edge_formula(target.op, edge.operand, tuple(operands), _tie(target.op, values),
+        operands = tuple(self._operand(i, latex) for i in target.inputs)
+        out = p.values[edge.target]
+        diagonal = out.__class__ is not float and OPS[target.op].elementwise and np.ndim(out) > 0
+        tie = target.op in ("max", "min") and _tie(target.op, [p.values[i] for i in target.inputs])
+        return edge_formula(target.op, edge.operand, operands, tie,
                             self.name(edge.target) if not latex else self.latex_name(edge.target),
                             latex, diagonal)
 
     def _operand(self, index: int, latex: bool) -> tuple[str, str | None]:
         """Returns (name, exact constant or None): a literal number is put into the formula as a number."""
         node = self.graph.nodes[index]
-        name = self.latex_name(index) if latex else self.name(index)
-        return name, (node.exact if node.op == "const" else None)
+        return self._names[index][latex], (node.exact if node.op == "const" else None)
+
+    def num(self, x, digits: int) -> str:
+        """Returns a number as captions write it (true minus signs), worked out once per number and digits."""
+        if x.__class__ is not float:
+            return _num(x, digits)
+        key = (x, digits)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = _num(x, digits)
+        return text
 
     def chain_text(self, e: int, digits: int = 3) -> str:
         """Returns one edge's chain rule in numbers: "−4 × 1 = −4", or for an array op
@@ -193,10 +204,12 @@ class Lesson:
         p = self.numbers
         formula = self.local_formula(e)
         if p.local[e] is None:
-            return (f"{formula.replace('^T', 'ᵀ')} applied to {_num(p.upstream[e], digits)} "
-                    f"= {_num(p.downstream[e], digits)}")
-        up, local, down = (_num(x, digits) for x in (p.upstream[e], p.local[e], p.downstream[e]))
-        if formula.replace("−", "-") == fmt(p.local[e], digits) or np.ndim(p.local[e]):
+            return (f"{formula.replace('^T', 'ᵀ')} applied to {self.num(p.upstream[e], digits)} "
+                    f"= {self.num(p.downstream[e], digits)}")
+        num = self.num
+        up, local, down = num(p.upstream[e], digits), num(p.local[e], digits), num(p.downstream[e], digits)
+        if formula.replace("−", "-") == local.replace("−", "-") or (p.local[e].__class__ is not float
+                                                                    and np.ndim(p.local[e])):
             return f"{up} × {local} = {down}"
         return f"{up} × {formula} = {up} × {local} = {down}"   # the local's formula, then its number
 
@@ -240,14 +253,14 @@ class Lesson:
         """Returns the step's sentence, in lecture names and the drawing's digits."""
         g, p = self.graph, self.numbers
         if step.kind == "inputs":
-            inputs = ", ".join(f"{name} = {_num(p.values[i], digits)}" for name, i in g.variables.items())
+            inputs = ", ".join(f"{name} = {self.num(p.values[i], digits)}" for name, i in g.variables.items())
             return f"Inputs: {inputs}" if inputs else "Inputs: constants only"
         i = step.node
         if step.kind == "forward":
-            return f"{self.name(i)} = {self.gate_text(i)} = {_num(p.values[i], digits)}"
+            return f"{self.name(i)} = {self.gate_text(i)} = {self.num(p.values[i], digits)}"
         sends = "; ".join(f"to {self.name(g.edges[e].source)}: {self.chain_text(e, digits)}" for e in step.edges)
         return (f"{OPS[g.nodes[i].op].symbol} gate {self.name(i)} gets upstream "
-                f"∂{self.output_name}/∂{self.name(i)} = {_num(p.grads[i], digits)}; {sends}")
+                f"∂{self.output_name}/∂{self.name(i)} = {self.num(p.grads[i], digits)}; {sends}")
 
     # --- JSON ------------------------------------------------------------------------------------
 
@@ -258,23 +271,26 @@ class Lesson:
         out = g.output
         out_degree = self.out_degree
         nodes = []
+        names, values, grads, exact_values = self._names, p.values, p.grads, a.exact_values
         for i, node in enumerate(g.nodes):
             long = len(node.text) > TEXT_CHARS  # a whole subexpression per node would be O(n²)
-            item = {"id": g.id(i), "op": node.op, "label": _label(node), "name": self.name(i),
-                    "name_latex": self.latex_name(i),
+            value, grad = values[i], grads[i]
+            value_finite, grad_finite = _finite(value), _finite(grad)
+            item = {"id": g.id(i), "op": node.op, "label": _label(node), "name": names[i][0],
+                    "name_latex": names[i][1],
                     "text": node.text[:TEXT_CHARS - 1] + "…" if long else node.text,
                     "latex": None if long else node.latex,
-                    "value": _plain(p.values[i]), "grad": _plain(p.grads[i]),
-                    "shape": list(np.shape(p.values[i])),
-                    "nonfinite": not (_finite(p.values[i]) and _finite(p.grads[i])),
-                    "produced_nonfinite": self._produced_nonfinite(i)}
+                    "value": _plain(value), "grad": _plain(grad),
+                    "shape": [] if value.__class__ is float else list(np.shape(value)),
+                    "nonfinite": not (value_finite and grad_finite),
+                    "produced_nonfinite": not value_finite and self._produced_nonfinite(i)}
             if node.op in OPS:
                 item["role"] = OPS[node.op].role
             item["fan_out"] = out_degree[i]
             if out_degree[i] > 1:
                 item["fan_out_role"] = "fan-out adds: the shares coming back are summed"
-            if a.exact_values is not None:
-                item["exact"] = exact_text(a.exact_values[i])
+            if exact_values is not None:
+                item["exact"] = exact_text(exact_values[i])
                 if i in a.exact_reasons:
                     item["exact_note"] = a.exact_reasons[i]   # why this node is a float: said in the panel
             nodes.append(item)
@@ -353,6 +369,8 @@ def _num(x, digits: int) -> str:
 
 def _plain(x):
     """Returns a float, or nested lists of floats for an array (None stays None)."""
+    if x.__class__ is float:
+        return x + 0.0
     if x is None:
         return None
     # + 0.0 turns -0.0 (relu's blocked gradient) into 0.0

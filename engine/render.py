@@ -31,7 +31,7 @@ from .lesson import Lesson
 from .ops import OPS
 from .options import OPTIONS
 from .themes import THEMES, Theme
-from .tools import MEDIA_TYPES, run_tool
+from .tools import MEDIA_TYPES, dot_svg, run_tool
 
 FULL_LABEL_EDGES = 150
 XLABEL_EDGES = 400
@@ -246,19 +246,18 @@ def svg_of(lesson: Lesson, view: View, dot: str | None = None) -> bytes:
     """Returns Graphviz's SVG of the view with what the step has not revealed taken out, and titles
     (tooltips, what a screen reader says) in the lecture's names, not ids.
 
-    For rankdir=auto, not yet decided for this lesson, one Graphviz process draws both directions and
-    the better one is kept: one process start, not three."""
+    For rankdir=auto, not yet decided for this lesson, both directions are drawn and the better one is
+    kept (by the dot this process keeps running: engine.tools.dot_svg)."""
     key = _direction_key(view, None, False)
     if dot is None and view.rankdir == "auto" and len(lesson.graph.nodes) <= AUTO_NODES \
             and key not in lesson.memo:
-        both = [to_dot(lesson, replace(view, rankdir=r)) for r in ("LR", "TB")]
-        drawings = _split(run_tool(["dot", "-Tsvg"], "".join(both).encode()).decode(), "<?xml")
+        drawings = [dot_svg(to_dot(lesson, replace(view, rankdir=r))).decode() for r in ("LR", "TB")]
         sizes = [tuple(float(v) for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', d).groups())
                  for d in drawings]
         lesson.memo[key] = _better(*sizes)
         svg = drawings[("LR", "TB").index(lesson.memo[key])]
     else:
-        svg = run_tool(["dot", "-Tsvg"], (dot or to_dot(lesson, view)).encode()).decode()
+        svg = dot_svg(dot or to_dot(lesson, view)).decode()
     t = THEMES[view.theme]
     inks = "|".join(re.escape(hidden_ink(c)) for c in {t.fill, t.gate, t.background})
     svg = re.sub(rf'<text[^>]*fill="(?:{inks})"[^>]*>[^<]*</text>\n?', "", svg)

@@ -40,8 +40,9 @@ let practiceExercise = null; // the expression and values being practised: chang
 const digits = () => Number(state.options.digits);
 const query = () => toQuery(state, variables);
 
-/** Shows a successful answer: values, drawing, panel, URL. */
-function show(answer) {
+/** Shows a successful answer: values, drawing, panel, and (unless the caller writes it later) the URL. Returns false
+ * when the drawing is redrawn with other labels instead (tooSmallWhole). */
+function show(answer, writeUrl = true) {
   graph = answer.graph;
   for (const [name, variable] of Object.entries(graph.variables)) {
     if (!state.values.has(name)) state.values.set(name, Array.isArray(variable.value) ? JSON.stringify(variable.value) : String(variable.value));
@@ -52,13 +53,14 @@ function show(answer) {
   if (answer.svg) draw(box, answer.svg);
   else fit(box);
   box.classList.remove("stale");
-  if (tooSmallWhole()) return;
+  if (tooSmallWhole()) return false;
   const step = lecture.show(graph, state.options.step);
   lectureNode = step && step.kind === "backward" ? step.node : null;
   showFormula(step);
   showError(errorBox, state.expr, null);
   refreshPanel();
-  remember();
+  if (writeUrl) remember();
+  return true;
 }
 
 /** Typesets the expression above the drawing, with its output value unless the lecture `step` has not reached it. */
@@ -122,8 +124,12 @@ async function update() {
       const response = await fetch(`/api/view?${asked}`);
       const body = await response.json();
       if (wanted !== null) continue; // already stale: draw the newer state instead
-      if (response.ok) show(body);
-      else showProblem(body);
+      if (!response.ok) showProblem(body);
+      else if (show(body, false)) {
+        // the address bar and share links (~7 ms) wait until the drawing is on screen
+        await new Promise((resolve) => setTimeout(resolve));
+        remember();
+      }
     } catch (error) {
       showProblem({ detail: "The server did not answer; is chainrule still running?", offset: null });
     }
@@ -146,11 +152,13 @@ function updateSoon() {
   pause = setTimeout(update, TYPING_PAUSE_MS);
 }
 
-function onValue(name, text, source) {
+// A value is drawn at once, typed or dragged: update() keeps one request in flight and only the newest state
+// waiting, so no pause is needed (it cost every keystroke TYPING_PAUSE_MS). A new expression still waits for a
+// pause in typing: half-typed names would flash errors.
+function onValue(name, text) {
   if (name === UPSTREAM) state.options.upstream = text.trim(); // an option of the query, not a variable
   else state.values.set(name, text);
-  if (source === "slider") update();
-  else updateSoon();
+  update();
 }
 
 /** A new graph has other steps: lecture mode starts it again from step 0. */
