@@ -17,7 +17,7 @@ from .errors import LimitError
 from .ops import CONSTANTS, OPS
 from .parse import CONSTANT_SPELLINGS, MAX_OPS, Tree, parse, parse_program
 
-MAX_VARIABLES = 200
+MAX_VARIABLES = 1_000
 _ATOM = 9  # precedence of names, numbers and function calls
 
 
@@ -138,7 +138,7 @@ class _Builder:
                 return env[t.name]
             if t.name not in graph.variables:
                 if len(graph.variables) >= MAX_VARIABLES:
-                    raise LimitError(f"more than {MAX_VARIABLES} variables at {t.start}",
+                    raise LimitError(f"more than {MAX_VARIABLES:,} variables at {t.start}",
                                      t.start)
                 graph.variables[t.name] = self.add(Node("var", (), t.name, _latex_name(t.name),
                                                         start=t.start))
