@@ -27,6 +27,7 @@ import numpy as np
 from .autodiff import shape_text
 from .errors import ChainruleError, LimitError
 from .format import INLINE_ELEMENTS, fmt
+from .groups import Group, collapsed, drawn, find_groups, is_big, open_names
 from .lesson import Lesson
 from .ops import OPS
 from .options import OPTIONS
@@ -35,10 +36,11 @@ from .tools import MEDIA_TYPES, run_tool
 
 FULL_LABEL_EDGES = 150
 XLABEL_EDGES = 400
-MAX_DRAW_NODES = 400     # Graphviz's layout grows past a second beyond this (measured)
+MAX_DRAW_OPS = 2_500     # gates in a drawing (primitive granularity can expand an expression past it)
 # Past FULL_LABEL_EDGES, trade crossing minimisation for time: 659 nodes lay out in 0.7 s
 # with these instead of more than 15 s without (measured, Graphviz 2.43).
 FAST_LAYOUT = "nslimit=1, mclimit=0.05, splines=line, "
+BIG = 'class="big", '    # a graph drawn for pan and zoom, with a search box (static/js/graph.js)
 FONT = "DejaVu Sans"
 FONT_FAMILY = "DejaVu Sans, Verdana, sans-serif"   # SVG text names a generic fallback
 
@@ -61,17 +63,20 @@ class View:
     step: int | None = None       # None: the whole pass; 0..n-1: a lecture step
     callouts: bool = OPTIONS["callouts"].default
     rankdir: str = OPTIONS["rankdir"].default
+    groups: str = OPTIONS["groups"].default
+    open: str | None = OPTIONS["open"].default
 
     @classmethod
     def of(cls, options: dict, lesson: Lesson) -> "View":
         """Returns the view that read options ask for, its step resolved against the lesson's steps."""
         return cls(labels=options["labels"], digits=options["digits"], theme=options["theme"],
                    step=lesson.step_index(options["step"]), callouts=options["callouts"],
-                   rankdir=options["rankdir"]).checked(len(lesson.steps))
+                   rankdir=options["rankdir"], groups=options["groups"],
+                   open=options["open"]).checked(len(lesson.steps))
 
     def checked(self, n_steps: int) -> "View":
         """Returns this view with its options validated, or raises ChainruleError."""
-        for name in ("labels", "theme", "rankdir"):
+        for name in ("labels", "theme", "rankdir", "groups"):
             OPTIONS[name].read(getattr(self, name))
         if not 1 <= self.digits <= 12:
             raise ChainruleError(f"digits must be from 1 to 12, not {self.digits}")
@@ -106,7 +111,7 @@ def rankdir_of(lesson: Lesson, view: View, theme: Theme | None = None, full_grad
 
 
 def _direction_key(view: View, theme, full_grads: bool) -> tuple:
-    return ("rankdir", view.labels, view.digits, view.theme, view.callouts, theme, full_grads)
+    return ("rankdir", view.labels, view.digits, view.theme, view.callouts, view.groups, view.open, theme, full_grads)
 
 
 def _better(lr: tuple[float, float], tb: tuple[float, float]) -> str:
@@ -141,21 +146,25 @@ def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None, full
     with its own font sizes and text."""
     view = view.checked(len(lesson.steps))
     g, p = lesson.graph, lesson.numbers
-    if len(g.nodes) > MAX_DRAW_NODES:
-        raise LimitError(f"this graph has {len(g.nodes)} nodes; drawings stop at {MAX_DRAW_NODES} "
-                         "(the JSON API answers for larger ones)")
+    gates = sum(1 for node in g.nodes if not node.is_leaf)
+    if gates > MAX_DRAW_OPS:
+        raise LimitError(f"this graph has {gates:,} operations; drawings stop at {MAX_DRAW_OPS:,} "
+                         "(the JSON API answers for larger ones; granularity=fused draws fewer)")
     t = theme or THEMES[view.theme]
     if view.labels == "lecture":   # no edge labels: the rest of the text may be as large as the nodes'
         t = replace(t, edge_size=t.node_size)
     reveal = lesson.reveal(view.step)
     show_values = view.labels in ("all", "values", "grads", "lecture")
     show_grads = view.labels in ("all", "grads", "lecture")
-    n_edges = len(g.edges)
+    big = is_big(lesson)
+    inside = collapsed(lesson, view.groups, view.open)
+    drawing = drawn(lesson, inside, big)
+    n_edges = len(drawing.edges)
     edge_labels = view.labels if n_edges <= FULL_LABEL_EDGES else (
         "grads" if n_edges <= XLABEL_EDGES and show_grads else "none")
     lines = [
         "digraph chainrule {",
-        f'  graph [{FAST_LAYOUT if n_edges > FULL_LABEL_EDGES else ""}'
+        f'  graph [{FAST_LAYOUT if n_edges > FULL_LABEL_EDGES else ""}{BIG if big else ""}'
         f'rankdir={rankdir_of(lesson, view, theme, full_grads)}, bgcolor="{t.background}", pad=0.25, nodesep=0.35, '
         f'ranksep={0.3 if view.labels == "lecture" else 0.55},'
         f' fontname="{FONT}", fontcolor="{t.text}", fontsize={t.edge_size}, labelloc=b,'
@@ -166,9 +175,16 @@ def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None, full
         f' fontcolor="{t.text}", penwidth={t.pen}, arrowsize=0.7];',
     ]
     out_degree = lesson.out_degree
+    opened = {} if not big and view.groups != "all" else {
+        i: group for group in find_groups(lesson) if group.name in open_names(view.open) for i in group.members}
     for i, node in enumerate(g.nodes):
         rows = []
-        is_current = i == reveal.current_node
+        is_current = i == reveal.current_node or i in inside and inside[i].output == i and \
+            reveal.current_node in inside[i].members
+        if i in inside:
+            if inside[i].output == i:
+                lines.append(_group_node(lesson, inside[i], view, t, reveal, is_current, show_values, show_grads))
+            continue
         if node.op == "const":
             lines.append(f'  n{i} [id="n{i}", class="const", shape=plaintext, fontsize='
                          f'{t.edge_size}, fontcolor="{t.muted}", label=<{_esc(lesson.name(i))}>];')
@@ -211,14 +227,14 @@ def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None, full
             cls += " current"
         lines.append(f'  n{i} [id="n{i}", class="{cls}", shape={shape}, style="{style}", '
                      f'fillcolor="{fill}", label=<{_table(rows)}>{extra}];')
-    for e, edge in enumerate(g.edges):
+    for k, (source, target, e) in enumerate(drawing.edges):
         attrs = [f'id="e{e}"', 'class="edge"']
-        fired = edge.target in reveal.fired
-        current = edge.target == reveal.current_node
-        if g.nodes[edge.source].op == "const":
+        fired = target in reveal.fired
+        current = target == reveal.current_node
+        if g.nodes[source].op == "const":
             attrs.append('style=dashed')
-        elif edge_labels not in ("none", "lecture"):  # lecture: the step's sentence carries the chain rule
-            label = _edge_label(lesson, e, edge_labels, view.digits, t,
+        elif edge_labels not in ("none", "lecture") and target not in inside:  # lecture: the step's sentence
+            label = _edge_label(lesson, e, edge_labels, view.digits, t,      # carries the chain rule
                                 None if fired else hidden_ink(t.background))
             if label:
                 key = "label" if n_edges <= FULL_LABEL_EDGES else "xlabel"
@@ -227,9 +243,53 @@ def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None, full
             colour = t.value if reveal.current_kind == "forward" else t.grad
             attrs.append(f'color="{colour}", penwidth={t.pen * 2.5}')
             attrs[1] = 'class="edge current"'
-        lines.append(f'  n{edge.source} -> n{edge.target} [{", ".join(attrs)}];')
+        start = f"n{source}"
+        if k in drawing.copies:   # a far use of a variable: from a copy of its name beside the gate
+            start = f'"n{source}-at-n{target}"'
+            lines.append(f'  {start} [id="n{source}-at-n{target}", class="copy", shape=plaintext, '
+                         f'fontcolor="{t.muted}", label=<{_esc(lesson.name(source))}>];')
+        lines.append(f'  {start} -> n{target} [{", ".join(attrs)}];')
+    lines += _open_clusters(lesson, opened, t)
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _group_node(lesson: Lesson, group: Group, view: View, t: Theme, reveal, is_current: bool,
+                show_values: bool, show_grads: bool) -> str:
+    """Returns the DOT line of a collapsed group: one box with its output's name, value and gradient, and what it
+    holds; its id is its output's, so the page explains it as that node; class group says a click opens it."""
+    i, g, p = group.output, lesson.graph, lesson.numbers
+    symbol = OPS[g.nodes[i].op].symbol + ("(Σ)" if group.kind == "neuron" else "")
+    rows = [f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1"><TR>'
+            f'<TD><FONT POINT-SIZE="{t.node_size + 6}">{_esc(symbol)}</FONT></TD>'
+            f'<TD><B>{_esc(lesson.name(i))}</B></TD></TR></TABLE>']
+    hidden = hidden_ink(t.gate)
+    if show_values:
+        rows += _value_rows(p.values[i], view.digits, t.value if i in reveal.value_shown else hidden, t)
+    if show_grads:
+        grad = reveal.grad(i)
+        rows += _value_rows(p.grads[i] if grad is None else grad, view.digits, hidden if grad is None else t.grad, t,
+                            prefix="∂ ")
+    terms = f"{group.terms} terms, " if group.terms else ""
+    rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}">{group.kind}: {terms}{group.gates} gates ▸</FONT>')
+    extra = ", peripheries=2" if i == g.output else ""
+    cls = f"group op-{g.nodes[i].op}"
+    if is_current:
+        extra += f', color="{t.value if reveal.current_kind == "forward" else t.grad}", penwidth={t.pen * 2.5}'
+        cls += " current"
+    return (f'  n{i} [id="n{i}", class="{cls}", shape=box3d, style="filled", fillcolor="{t.gate}", '
+            f'label=<{_table(rows)}>{extra}];')
+
+
+def _open_clusters(lesson: Lesson, opened: dict[int, Group], t: Theme) -> list[str]:
+    """Returns a dashed frame around each open group's gates, named so that a click on the name closes it."""
+    lines = []
+    for group in {id(group): group for group in opened.values()}.values():
+        members = " ".join(f"n{i};" for i in sorted(group.members))
+        lines.append(f'  subgraph "cluster_{_esc(group.name)}" {{ id="open:{_esc(group.name)}"; class="open-group"; '
+                     f'style="dashed,rounded"; color="{t.muted}"; fontcolor="{t.muted}"; fontsize={t.edge_size}; '
+                     f'labeljust=l; labelloc=t; label=<{_esc(group.name)} ▾>; {members} }}')
+    return lines
 
 
 def render(lesson: Lesson, view: View = View(), fmt_: str = "svg") -> bytes:
