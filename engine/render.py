@@ -162,13 +162,15 @@ def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None, full
     n_edges = len(drawing.edges)
     edge_labels = view.labels if n_edges <= FULL_LABEL_EDGES else (
         "grads" if n_edges <= XLABEL_EDGES and show_grads else "none")
+    # the legend speaks of edge labels when some edge can carry one (edges into a box carry none)
+    labelled = view.labels != "lecture" and (not inside or any(target not in inside for _, target, _ in drawing.edges))
     lines = [
         "digraph chainrule {",
         f'  graph [{FAST_LAYOUT if n_edges > FULL_LABEL_EDGES else ""}{BIG if big else ""}'
         f'rankdir={rankdir_of(lesson, view, theme, full_grads)}, bgcolor="{t.background}", pad=0.25, nodesep=0.35, '
         f'ranksep={0.3 if view.labels == "lecture" else 0.55},'
         f' fontname="{FONT}", fontcolor="{t.text}", fontsize={t.edge_size}, labelloc=b,'
-        f' label=<{_legend(t, show_values, show_grads, lesson.output_name, view.labels != "lecture")}>];',
+        f' label=<{_legend(t, show_values, show_grads, lesson.output_name, labelled)}>];',
         f'  node [fontname="{FONT}", fontsize={t.node_size}, color="{t.text}",'
         f' fontcolor="{t.text}", penwidth={t.pen}, margin="0.08,0.04"];',
         f'  edge [fontname="{FONT}", fontsize={t.edge_size}, color="{t.edge}",'
@@ -273,7 +275,8 @@ def _group_node(lesson: Lesson, group: Group, view: View, t: Theme, reveal, is_c
     terms = f"{group.terms} terms, " if group.terms else ""
     rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}">{group.kind}: {terms}{group.gates} gates ▸</FONT>')
     extra = ", peripheries=2" if i == g.output else ""
-    cls = f"group op-{g.nodes[i].op}"
+    # what is inside, for the page's search: a name found in a closed box lights up the box
+    cls = f"group op-{g.nodes[i].op} " + " ".join(f"has-n{m}" for m in sorted(group.members) if m != i)
     if is_current:
         extra += f', color="{t.value if reveal.current_kind == "forward" else t.grad}", penwidth={t.pen * 2.5}'
         cls += " current"

@@ -3,6 +3,7 @@
 
 import { draw, fit, highlight, keepFitted, listen, wholeTextPx } from "./graph.js";
 import { showError } from "./expression.js";
+import { wireTools } from "./navigate.js";
 import { texValue } from "./format.js";
 import { wireLecture } from "./lecture.js";
 import { showChainRule } from "./panel.js";
@@ -51,6 +52,7 @@ function show(answer) {
   document.getElementById("values-empty").hidden = variables.length > 0;
   if (answer.svg) draw(box, answer.svg);
   else fit(box);
+  refreshTools();
   box.classList.remove("stale");
   if (tooSmallWhole()) return;
   const step = lecture.show(graph, state.options.step);
@@ -248,7 +250,15 @@ presets.addEventListener("change", () => {
 listen(box, {
   onHover: (id) => { hovered = id; refreshPanel(); },
   onPick: (id) => { pinned = id === pinned ? null : id; refreshPanel(); },
+  onGroup: (name, open) => { // a big drawing's box: open it, or close its frame
+    const names = new Set(state.options.open.split(",").filter(Boolean));
+    if (open) names.add(name);
+    else names.delete(name);
+    state.options.open = [...names].join(",");
+    update();
+  },
 });
+const refreshTools = wireTools(document.getElementById("bigtools"), box, () => graph);
 keepFitted(box);
 window.addEventListener("resize", fitFormula);
 
