@@ -3,6 +3,7 @@
 A group is a gate (its output) and the gates and leaves that only it uses:
 - a statement, `h1 = tanh(w1*x1 + w2*x2 + b)`: the gates the person wrote under that name;
 - a neuron, an activation (tanh, σ, ReLU) of a sum of terms, written without a name;
+- in a big graph, what is left: a stretch of at most SUBTREE_GATES gates without names or shared nodes;
 - a long sum, `w1*x1 + w2*x2 + ... + b`: its chain of + and the products that only it uses (a sum of more than
   MAX_TERMS terms is a row of boxes of MAX_TERMS terms each).
 
@@ -31,6 +32,7 @@ GROUP_NODES = 100        # groups=auto collapses the groups of a graph with more
 MIN_GATES = 3            # a group of fewer gates saves nothing
 MIN_SUM_TERMS = 4        # an unnamed sum of fewer terms is read at a glance
 MAX_TERMS = 32           # a longer sum is drawn as several boxes, so that opening one stays quick
+SUBTREE_GATES = 24       # the largest unnamed stretch of a big graph drawn as one box
 MAX_GATES = 64           # a longer statement is not one box: the neurons and sums inside it are
 MAX_OPEN_CHARS = 4_000   # the open= option's text
 COPY_SPAN = 2            # ranks a variable's edge may span in a big drawing before its use gets a copy of its name
@@ -87,16 +89,18 @@ def is_big(lesson) -> bool:
 @dataclass(frozen=True)
 class Drawn:
     """What a drawing shows of the graph: the edges between the boxes drawn (a collapsed group is its output's box),
-    one per pair, and the uses of a variable drawn as a small copy of its name beside the gate that uses it."""
+    one per pair; the uses of a variable drawn as a small copy of its name beside the gate that uses it; and the
+    variables a closed box uses far from where they are drawn, written inside the box instead of an edge."""
 
     edges: list[tuple[int, int, int]]   # (source, target, the first edge of the graph between them)
     copies: set[int]                    # indices into `edges` whose source is drawn as a copy
+    written: dict[int, list[int]]       # a closed box's output -> the far variables it uses
 
 
 def drawn(lesson, inside: dict[int, Group], big: bool) -> Drawn:
     """Returns the edges between drawn boxes. In a big drawing a variable's uses more than COPY_SPAN ranks right of
-    its first use are drawn from a copy of its name: the long edges they would need cost Graphviz most (a chain of
-    300 statements each using x and y took 70 s to lay out; measured)."""
+    its first use are drawn from a copy of its name, or named inside the closed box that uses it: the long edges
+    they would need cost Graphviz most (a chain of 300 statements each using x and y took 70 s to lay out)."""
     g = lesson.graph
     box = [inside[i].output if i in inside else i for i in range(len(g.nodes))]
     edges, seen = [], set()
@@ -107,18 +111,24 @@ def drawn(lesson, inside: dict[int, Group], big: bool) -> Drawn:
         elif pair[0] != pair[1] and pair not in seen:
             seen.add(pair)                    # into or out of a box: once
             edges.append((*pair, e))
-    copies: set[int] = set()
-    if big:
-        depth = [0] * len(g.nodes)
-        for source, target, _ in edges:   # in the graph's order: sources before targets
-            depth[target] = max(depth[target], depth[source] + 1)
-        nearest: dict[int, int] = {}
-        for source, target, _ in edges:
-            if g.nodes[source].op == "var":
-                nearest[source] = min(nearest.get(source, depth[target]), depth[target])
-        copies = {k for k, (source, target, _) in enumerate(edges)
-                  if g.nodes[source].op == "var" and depth[target] > nearest[source] + COPY_SPAN}
-    return Drawn(edges, copies)
+    if not big:
+        return Drawn(edges, set(), {})
+    depth = [0] * len(g.nodes)
+    for source, target, _ in edges:   # in the graph's order: sources before targets
+        depth[target] = max(depth[target], depth[source] + 1)
+    nearest: dict[int, int] = {}
+    for source, target, _ in edges:
+        if g.nodes[source].op == "var":
+            nearest[source] = min(nearest.get(source, depth[target]), depth[target])
+    kept, copies, written = [], set(), {}
+    for source, target, e in edges:
+        if g.nodes[source].op == "var" and depth[target] > nearest[source] + COPY_SPAN:
+            if target in inside:
+                written.setdefault(target, []).append(source)
+                continue
+            copies.add(len(kept))
+        kept.append((source, target, e))
+    return Drawn(kept, copies, written)
 
 
 def _find(lesson) -> list[Group]:
@@ -164,11 +174,12 @@ def _find(lesson) -> list[Group]:
                     heapq.heappush(frontier, -v)
         return members
 
-    def add(root: int, kind: str, members: set[int], terms: int) -> None:
+    def add(root: int, kind: str, members: set[int], terms: int) -> bool:
         gates = sum(1 for i in members if not g.nodes[i].is_leaf)
         if gates >= MIN_GATES:
             taken.update(members)
             found.append(Group(lesson.name(root), kind, root, frozenset(members), gates, terms))
+        return gates >= MIN_GATES
 
     # statements: what the person wrote under a name (down to other names and shared nodes), if not too long
     for root, node in enumerate(g.nodes):
@@ -191,20 +202,41 @@ def _find(lesson) -> list[Group]:
             adds, terms = sum_chain(inner)
             if 2 <= len(terms) <= MAX_TERMS:
                 add(root, "neuron", close({root} | adds, ("mul", "neg")), len(terms))
-    for root in range(len(g.nodes) - 1, -1, -1):
-        node = g.nodes[root]
-        if root in taken or node.op != "add" or free(root) and g.nodes[consumers[root][0]].op == "add":
-            continue   # the top of a chain only: an add that feeds another add is inside that one's chain
-        adds, terms = sum_chain(root)
-        if len(terms) < MIN_SUM_TERMS:
-            continue
-        # a longer sum is a row of boxes of MAX_TERMS terms each, so that opening one draws a few gates
-        order = sorted(adds, reverse=True)
-        for start in range(0, len(order), MAX_TERMS - 1):
-            piece = set(order[start:start + MAX_TERMS - 1])
-            top = max(piece)
-            if all(c in piece for i in piece - {top} for c in consumers[i]):   # one way out: its top
-                add(top, "sum", close(piece, ("mul", "neg")),
-                    sum(1 for i in piece for u in g.nodes[i].inputs if u not in piece))
+
+    def sums(least_terms: int) -> None:
+        for root in range(len(g.nodes) - 1, -1, -1):
+            node = g.nodes[root]
+            if root in taken or node.op != "add" or free(root) and g.nodes[consumers[root][0]].op == "add":
+                continue   # the top of a chain only: an add that feeds another add is inside that one's chain
+            adds, terms = sum_chain(root)
+            if len(terms) < least_terms:
+                continue
+            # a longer sum is a row of boxes of MAX_TERMS terms each, so that opening one draws a few gates
+            order = sorted(adds, reverse=True)
+            for start in range(0, len(order), MAX_TERMS - 1):
+                piece = set(order[start:start + MAX_TERMS - 1])
+                top = max(piece)
+                if all(c in piece for i in piece - {top} for c in consumers[i]):   # one way out: its top
+                    add(top, "sum", close(piece, ("mul", "neg")),
+                        sum(1 for i in piece for u in g.nodes[i].inputs if u not in piece))
+
+    sums(MAX_TERMS)   # the sums too long for one box first: the stretches below would cut them up
+    # what is left of a big graph (a random expression has no neurons nor long sums, and Graphviz pays for every node
+    # it places) is cut, children first, into stretches of about SUBTREE_GATES gates without names or shared nodes
+    if is_big(lesson):
+        open_size = [0] * len(g.nodes)   # gates under a node not yet in a group
+        for i, node in enumerate(g.nodes):
+            if node.is_leaf or i in taken:
+                continue
+            below = sorted({u for u in node.inputs if free(u) and open_size[u]}, key=lambda u: open_size[u])
+            size = 1 + sum(open_size[u] for u in below)
+            while size > SUBTREE_GATES and below:   # the largest stretch below becomes a box of its own
+                u = below.pop()
+                if add(u, "subexpression", close({u}, None), 0):
+                    size -= open_size[u]
+            open_size[i] = size
+            if not free(i):
+                add(i, "subexpression", close({i}, None), 0)
+    sums(MIN_SUM_TERMS)
     found.sort(key=lambda group: group.output)
     return found

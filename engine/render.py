@@ -40,6 +40,7 @@ MAX_DRAW_OPS = 2_500     # gates in a drawing (primitive granularity can expand 
 # Past FULL_LABEL_EDGES, trade crossing minimisation for time: 659 nodes lay out in 0.7 s
 # with these instead of more than 15 s without (measured, Graphviz 2.43).
 FAST_LAYOUT = "nslimit=1, mclimit=0.05, splines=line, "
+FAR_NAMES = 4            # far variables a closed box names; the rest are counted
 BIG = 'class="big", '    # a graph drawn for pan and zoom, with a search box (static/js/graph.js)
 FONT = "DejaVu Sans"
 FONT_FAMILY = "DejaVu Sans, Verdana, sans-serif"   # SVG text names a generic fallback
@@ -185,7 +186,8 @@ def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None, full
             reveal.current_node in inside[i].members
         if i in inside:
             if inside[i].output == i:
-                lines.append(_group_node(lesson, inside[i], view, t, reveal, is_current, show_values, show_grads))
+                lines.append(_group_node(lesson, inside[i], view, t, reveal, is_current, show_values, show_grads,
+                                         drawing.written.get(i, [])))
             continue
         if node.op == "const":
             lines.append(f'  n{i} [id="n{i}", class="const", shape=plaintext, fontsize='
@@ -257,7 +259,7 @@ def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None, full
 
 
 def _group_node(lesson: Lesson, group: Group, view: View, t: Theme, reveal, is_current: bool,
-                show_values: bool, show_grads: bool) -> str:
+                show_values: bool, show_grads: bool, far: list[int]) -> str:
     """Returns the DOT line of a collapsed group: one box with its output's name, value and gradient, and what it
     holds; its id is its output's, so the page explains it as that node; class group says a click opens it."""
     i, g, p = group.output, lesson.graph, lesson.numbers
@@ -274,6 +276,10 @@ def _group_node(lesson: Lesson, group: Group, view: View, t: Theme, reveal, is_c
                             prefix="∂ ")
     terms = f"{group.terms} terms, " if group.terms else ""
     rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}">{group.kind}: {terms}{group.gates} gates ▸</FONT>')
+    if far:   # variables drawn far away: named here rather than joined by a long edge
+        names = ", ".join(lesson.name(v) for v in far[:FAR_NAMES]) + (f" and {len(far) - FAR_NAMES} more"
+                                                                     if len(far) > FAR_NAMES else "")
+        rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}">uses {_esc(names)}</FONT>')
     extra = ", peripheries=2" if i == g.output else ""
     # what is inside, for the page's search: a name found in a closed box lights up the box
     cls = f"group op-{g.nodes[i].op} " + " ".join(f"has-n{m}" for m in sorted(group.members) if m != i)
