@@ -36,6 +36,7 @@ SUBTREE_GATES = 24       # the largest unnamed stretch of a big graph drawn as o
 MAX_GATES = 64           # a longer statement is not one box: the neurons and sums inside it are
 MAX_OPEN_CHARS = 4_000   # the open= option's text
 COPY_SPAN = 2            # ranks a variable's edge may span in a big drawing before its use gets a copy of its name
+SUMS = ("add", "sub")     # the gates of a sum: a − b is a sum with a term negated
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
 
 
@@ -149,7 +150,7 @@ def _find(lesson) -> list[Group]:
         adds, terms, stack = {root}, [], list(g.nodes[root].inputs)
         while stack:
             i = stack.pop()
-            if g.nodes[i].op == "add" and free(i):
+            if g.nodes[i].op in SUMS and free(i):
                 adds.add(i)
                 stack.extend(g.nodes[i].inputs)
             else:
@@ -186,9 +187,9 @@ def _find(lesson) -> list[Group]:
         if node.name and not node.is_leaf:
             members = close({root}, None)
             kind, terms = "statement", 0
-            if node.op in ACTIVATIONS and node.inputs[0] in members and g.nodes[node.inputs[0]].op == "add":
+            if node.op in ACTIVATIONS and node.inputs[0] in members and g.nodes[node.inputs[0]].op in SUMS:
                 kind, terms = "neuron", len(sum_chain(node.inputs[0])[1])
-            elif node.op == "add":
+            elif node.op in SUMS:
                 kind, terms = "sum", len(sum_chain(root)[1])
             if sum(1 for i in members if not g.nodes[i].is_leaf) <= MAX_GATES:
                 add(root, kind, members, terms)
@@ -198,7 +199,7 @@ def _find(lesson) -> list[Group]:
         if root in taken or node.op not in ACTIVATIONS:
             continue
         inner = node.inputs[0]
-        if g.nodes[inner].op == "add" and free(inner):
+        if g.nodes[inner].op in SUMS and free(inner):
             adds, terms = sum_chain(inner)
             if 2 <= len(terms) <= MAX_TERMS:
                 add(root, "neuron", close({root} | adds, ("mul", "neg")), len(terms))
@@ -206,7 +207,7 @@ def _find(lesson) -> list[Group]:
     def sums(least_terms: int) -> None:
         for root in range(len(g.nodes) - 1, -1, -1):
             node = g.nodes[root]
-            if root in taken or node.op != "add" or free(root) and g.nodes[consumers[root][0]].op == "add":
+            if root in taken or node.op not in SUMS or free(root) and g.nodes[consumers[root][0]].op in SUMS:
                 continue   # the top of a chain only: an add that feeds another add is inside that one's chain
             adds, terms = sum_chain(root)
             if len(terms) < least_terms:

@@ -4,6 +4,7 @@
 
 const ZOOM_STEP = 1.25;       // one wheel notch or one button press
 const READABLE_TEXT_PX = 14;  // a found node is shown at least this large
+const FIRST_TEXT_PX = 10;     // a big drawing is first shown whole only if its smallest text is this large
 const MAX_TEXT_PX = 40;       // zooming in stops here
 const DRAG_PX = 4;            // a press that moves less than this is a click
 
@@ -43,9 +44,25 @@ export function fitBig(box, svg) {
   const style = getComputedStyle(box);
   const width = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
   const height = box.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+  // a new size keeps what is in the middle and its scale (the tools bar appearing, a window resized)
+  const [x, y, viewWidth, viewHeight] = view(svg);
+  const scale = svg.dataset.placed && svg.clientWidth ? scaleOf(svg) : null;
   svg.setAttribute("width", String(Math.max(1, Math.floor(width))));
   svg.setAttribute("height", String(Math.max(1, Math.floor(height))));
-  whole(svg);
+  if (scale) {
+    const [newWidth, newHeight] = [svg.clientWidth / scale, svg.clientHeight / scale];
+    setView(svg, [x + (viewWidth - newWidth) / 2, y + (viewHeight - newHeight) / 2, newWidth, newHeight]);
+  }
+  const [, , wholeWidth, wholeHeight] = whole(svg);
+  if (!svg.dataset.placed) {
+    // first shown whole if its text can be read so; else at a readable size, at its output (the loss: where the
+    // backward pass starts), from which a drag goes on
+    svg.dataset.placed = "true";
+    const fitted = Math.min(svg.clientWidth / wholeWidth, svg.clientHeight / wholeHeight);
+    const output = [...svg.querySelectorAll("g.node")].reduce((last, node) => (
+      parseInt(node.id.slice(1), 10) > parseInt(last?.id.slice(1) ?? "-1", 10) ? node : last), null);
+    if (output && smallestFont(svg) * fitted < FIRST_TEXT_PX) centreOn(svg, output, FIRST_TEXT_PX);
+  }
   box.classList.remove("scrolls");
   box.classList.add("pannable");
   box.dataset.fittedTextPx = "";
@@ -80,12 +97,14 @@ export function showWhole(svg) {
   setView(svg, whole(svg));
 }
 
-/** Centres `element` (a node or cluster of the drawing), at least READABLE_TEXT_PX large. */
-export function centreOn(svg, element) {
-  const box = element.getBBox();
-  const scale = Math.max(scaleOf(svg), READABLE_TEXT_PX / smallestFont(svg));
+/** Centres `element` (a node or cluster of the drawing), its smallest text at least `textPx` large. */
+export function centreOn(svg, element, textPx = READABLE_TEXT_PX) {
+  // its outline, not its text: a browser draws text no smaller than its minimum font size, so on a drawing shown
+  // whole the text sticks out of its box
+  const box = (element.querySelector("polygon, ellipse, path") ?? element).getBBox();
+  const scale = Math.max(scaleOf(svg), textPx / smallestFont(svg));
   const fits = Math.min(svg.clientWidth / (box.width * 1.2), svg.clientHeight / (box.height * 1.2));
-  const next = Math.min(scale, Math.max(fits, scaleOf(svg)));
+  const next = Math.min(scale, fits);   // readable (or as near as it was), but whole
   const width = svg.clientWidth / next;
   const height = svg.clientHeight / next;
   // Graphviz draws inside <g transform="... translate(tx ty)">: getBBox is in that group's units
@@ -148,7 +167,7 @@ export function wireTools(tools, box, graph) {
   let at = 0;
   const svg = () => box.querySelector("svg");
 
-  function show() {
+  function show(move = true) {
     const drawing = svg();
     drawing.querySelectorAll(".found").forEach((element) => element.classList.remove("found"));
     if (!matches.length) {
@@ -157,12 +176,12 @@ export function wireTools(tools, box, graph) {
     }
     const { node, element } = matches[at];
     element.classList.add("found");
-    centreOn(drawing, element);
+    if (move) centreOn(drawing, element);
     const where = element.id === node.id ? "" : ` is inside ${element.querySelector("title")?.textContent}: click the box to open it`;
     status.textContent = `${node.name}${where} (${at + 1} of ${matches.length})`;
   }
 
-  function find() {
+  function find(move = true) {
     const wanted = plain(field.value.trim());
     const drawing = svg();
     matches = [];
@@ -181,10 +200,10 @@ export function wireTools(tools, box, graph) {
       }
       matches = [...exact, ...rest];
     }
-    show();
+    show(move);
   }
 
-  field.addEventListener("input", find);
+  field.addEventListener("input", () => find());
   field.addEventListener("keydown", (event) => {
     if (event.key !== "Enter" || !matches.length) return;
     event.preventDefault();
@@ -199,6 +218,6 @@ export function wireTools(tools, box, graph) {
   return function refresh() {
     const big = isBig(svg());
     tools.hidden = !big;
-    if (big && field.value.trim()) find();
+    if (big && field.value.trim()) find(false);   // marked again in the new drawing, the view left where it is
   };
 }
