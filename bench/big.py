@@ -2,6 +2,7 @@
 
     python bench/big.py                 # 100, 400, 1,000 and 2,499 ops, every shape
     python bench/big.py 1000 2499       # chosen sizes
+    python bench/big.py --browser       # the page in Chromium at 1,000 ops: open to drawn, a value to redrawn
 
 The shapes are tests/shapes.py's (a scalar MLP written out by neuron, a chain of statements, a long sum, a random
 tree). Columns:
@@ -15,6 +16,10 @@ tree). Columns:
               PLAIN_CPU_S (">")
   ratio       plain s / svg s
 The goal of issue 13 (a 1,000-op expression drawn in under 2 s) is printed beside the 1,000-op rows.
+
+--browser starts `uvicorn chainrule.app.main:app` from this checkout and Debian's Chromium (Playwright), and prints,
+per shape at 1,000 ops, the wall-clock seconds from opening the page to its drawing ready (goal: within 3 s), and
+from typing a new value to the new drawing shown (best of 3; the first request of a kind starts its worker).
 CPU seconds, this process and its children (Graphviz), one run each: the machine is shared, so figures are noisy.
 """
 from __future__ import annotations
@@ -86,5 +91,61 @@ def main(sizes) -> None:
                   f"{ratio:>6}{goal}", flush=True)
 
 
+def browser(ops: int = 1_000) -> None:
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+    from urllib.parse import urlencode
+
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = Path(__file__).resolve().parent.parent
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "chainrule.app.main:app", "--port", str(port),
+                               "--log-level", "warning"], cwd=root)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        idle = "() => document.body.classList.contains('ready') && !document.body.classList.contains('updating')"
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                                  args=["--no-sandbox", "--disable-gpu"])
+            print(f"{'shape':6} {'ops':>6} {'open s':>7} {'value s':>8}   goal: open within 3 s")
+            for name, shape in SHAPES.items():
+                page = chromium.new_page(viewport={"width": 1280, "height": 720})
+                page.goto(f"{base}/?" + urlencode({"expr": shape(ops), "digits": "4"}))   # warm the workers
+                page.wait_for_function(idle)
+                start = time.perf_counter()
+                page.goto(f"{base}/?" + urlencode({"expr": shape(ops)}))
+                page.wait_for_function(idle)
+                opened = time.perf_counter() - start
+                times = []
+                field = page.locator("#value-list input").first
+                for value in ("0.5", "0.25", "0.75"):
+                    start = time.perf_counter()
+                    field.fill(value)
+                    page.wait_for_function("() => document.body.classList.contains('updating')")
+                    page.wait_for_function(idle)
+                    times.append(time.perf_counter() - start)
+                print(f"{name:6} {ops:>6,} {opened:>7.2f} {min(times):>8.2f}   "
+                      f"{'met' if opened < 3 else 'NOT met'}", flush=True)
+                page.close()
+            chromium.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 if __name__ == "__main__":
-    main([int(arg) for arg in sys.argv[1:]] or SIZES)
+    if sys.argv[1:] == ["--browser"]:
+        browser()
+    else:
+        main([int(arg) for arg in sys.argv[1:]] or SIZES)
