@@ -1,7 +1,7 @@
 // The drawing: puts the server's SVG on the page, fits it to its box, and lights up a node's edges. A big drawing
 // (more than 100 nodes) fills its box for pan and zoom instead (navigate.js); its boxes open on a click.
 
-import { centreOn, fitBig, isBig } from "./navigate.js";
+import { centreOn, fitBig, isBig, wirePanZoom } from "./navigate.js";
 
 const MAX_SCALE = 1.8;
 // On the page, text smaller than this (CSS px) is too small to read: the drawing keeps this size and scrolls instead.
@@ -109,7 +109,8 @@ export function highlight(box, graph, id) {
 }
 
 /** Calls onHover(id|null) and onPick(id) as the pointer moves over and clicks the nodes in `box`, and
- * onGroup(name, open) when a click opens a closed box (class group) or closes an open one (its frame's name). */
+ * onGroup(name, open) when a click opens a closed box (class group) or closes an open one (its frame's name).
+ * A big drawing pans and zooms (a drag is not a click). */
 export function listen(box, { onHover, onPick, onGroup = null }) {
   // a copy of a variable's name beside a far use (id n3-at-n9) stands for the variable itself
   const nodeId = (event) => event.target.closest?.("g.node")?.id.split("-at-")[0] || null;
@@ -126,4 +127,5 @@ export function listen(box, { onHover, onPick, onGroup = null }) {
   box.addEventListener("click", (event) => toggled(event) || onPick(nodeId(event)));
   box.addEventListener("keydown", (event) => (event.key === "Enter" || event.key === " ") && toggled(event));
   box.addEventListener("focusin", (event) => event.target.closest?.("g.node.group") || onPick(nodeId(event)));
+  wirePanZoom(box);   // big drawings only; the page and the embed alike
 }

@@ -213,7 +213,6 @@ export function wireTools(tools, box, graph) {
   tools.querySelector("#zoom-in").addEventListener("click", () => zoom(svg(), ZOOM_STEP));
   tools.querySelector("#zoom-out").addEventListener("click", () => zoom(svg(), 1 / ZOOM_STEP));
   tools.querySelector("#zoom-whole").addEventListener("click", () => showWhole(svg()));
-  wirePanZoom(box);
 
   return function refresh() {
     const big = isBig(svg());

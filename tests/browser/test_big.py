@@ -119,3 +119,14 @@ def test_lecture_size_graphs_keep_the_page_s_fit_and_no_big_tools(page):
     assert page.locator("#graph svg g.graph.big").count() == 0
     assert page.locator("#bigtools").is_hidden()
     assert not page.locator("#graph").evaluate("(box) => box.classList.contains('pannable')")
+
+
+def test_a_big_graph_in_an_embed_pans_and_zooms_too(page):
+    page.set_viewport_size({"width": 960, "height": 540})
+    page.goto(f"/embed?{MLP_1000}")
+    page.wait_for_selector("#graph svg g.graph.big")
+    before = page.evaluate(VIEWBOX)
+    area = page.locator("#graph svg").bounding_box()
+    page.mouse.move(area["x"] + area["width"] / 2, area["y"] + area["height"] / 2)
+    page.mouse.wheel(0, -300)
+    page.wait_for_function(f"() => document.querySelector('#graph svg').getAttribute('viewBox') !== '{before}'")
