@@ -17,6 +17,8 @@ export function draw(box, svgText) {
     const element = svg.getElementById(`open:${name}`) ??
       [...svg.querySelectorAll("g.node.group")].find((node) => node.querySelector("title")?.textContent === name);
     if (element) centreOn(svg, element);
+  } else if (isBig(svg) && svg.querySelector("g.node.current")) {   // a lecture step: its gate (or the box it is in)
+    centreOn(svg, svg.querySelector("g.node.current"));
   }
   focusGroup = null;
   return svg;

@@ -130,3 +130,18 @@ def test_a_big_graph_in_an_embed_pans_and_zooms_too(page):
     page.mouse.move(area["x"] + area["width"] / 2, area["y"] + area["height"] / 2)
     page.mouse.wheel(0, -300)
     page.wait_for_function(f"() => document.querySelector('#graph svg').getAttribute('viewBox') !== '{before}'")
+
+
+def test_a_lecture_step_in_a_big_graph_is_shown_at_its_gate_or_the_box_it_is_in(page):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"/?{MLP_1000}&step=0")
+    page.wait_for_function(IDLE)
+    for _ in range(3):   # three gates forward: the first products, inside h1's closed box
+        page.click("#step-next")
+        page.wait_for_function(IDLE)
+    assert "step=3" in page.url
+    current = page.locator("#graph g.node.current")
+    assert current.count() == 1
+    box, area = current.bounding_box(), page.locator("#graph svg").bounding_box()
+    middle = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert area["x"] < middle[0] < area["x"] + area["width"] and area["y"] < middle[1] < area["y"] + area["height"]
