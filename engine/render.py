@@ -178,7 +178,7 @@ def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None, full
         f' fontcolor="{t.text}", penwidth={t.pen}, arrowsize=0.7];',
     ]
     out_degree = lesson.out_degree
-    opened = {} if not big and view.groups != "all" else {
+    opened = {} if view.groups == "none" or not (big or view.groups == "all") else {
         i: group for group in find_groups(lesson) if group.name in open_names(view.open) for i in group.members}
     for i, node in enumerate(g.nodes):
         rows = []
