@@ -26,8 +26,8 @@ import numpy as np
 
 from .autodiff import shape_text
 from .errors import ChainruleError, LimitError
-from .format import INLINE_ELEMENTS, fmt
-from .groups import Group, collapsed, drawn, find_groups, is_big, open_names
+from .groups import collapsed, drawn, find_groups, is_big, open_names
+from .labels import _edge_label, _esc, _group_node, _legend, _open_clusters, _table, _value_rows, hidden_ink
 from .lesson import Lesson
 from .ops import OPS
 from .options import OPTIONS
@@ -40,14 +40,12 @@ MAX_DRAW_OPS = 2_500     # gates in a drawing (primitive granularity can expand 
 # Past FULL_LABEL_EDGES, trade crossing minimisation for time: 659 nodes lay out in 0.7 s
 # with these instead of more than 15 s without (measured, Graphviz 2.43).
 FAST_LAYOUT = "nslimit=1, mclimit=0.05, splines=line, "
-FAR_NAMES = 4            # far variables a closed box names; the rest are counted
 BIG = 'class="big", '    # a graph drawn for pan and zoom, with a search box (static/js/graph.js)
 FONT = "DejaVu Sans"
 FONT_FAMILY = "DejaVu Sans, Verdana, sans-serif"   # SVG text names a generic fallback
 
 PNG_DPI = 150
 PNG_MAX_PIXELS = 4000    # a side: rasterising time grows with pixels (a 199-node chain: ~1 s of CPU at 6,000)
-HEATMAP_CELLS = 24       # a large array's heat map shows at most this many rows and columns
 FORMATS = ("svg", "png", "pdf", "dot")
 SCREEN = 16 / 9          # rankdir=auto picks the direction that fills this shape better
 AUTO_NODES = 60          # rankdir=auto lays a graph out both ways up to this size
@@ -85,12 +83,6 @@ class View:
             raise ChainruleError(f"step must be from 0 to {n_steps - 1} (or 'end'), "
                                  f"not {self.step}")
         return self
-
-
-def hidden_ink(colour: str) -> str:
-    """Returns the ink of what a step has not revealed: `colour` with its lowest bit flipped, so it
-    cannot be seen on that colour and marks the text to take out of the SVG."""
-    return colour[:-1] + format(int(colour[-1], 16) ^ 1, "x")
 
 
 def rankdir_of(lesson: Lesson, view: View, theme: Theme | None = None, full_grads: bool = False) -> str:
@@ -186,7 +178,7 @@ def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None, full
             reveal.current_node in inside[i].members
         if i in inside:
             if inside[i].output == i:
-                lines.append(_group_node(lesson, inside[i], view, t, reveal, is_current, show_values, show_grads,
+                lines.append(_group_node(lesson, inside[i], view.digits, t, reveal, is_current, show_values, show_grads,
                                          drawing.written.get(i, [])))
             continue
         if node.op == "const":
@@ -256,49 +248,6 @@ def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None, full
     lines += _open_clusters(lesson, opened, t)
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def _group_node(lesson: Lesson, group: Group, view: View, t: Theme, reveal, is_current: bool,
-                show_values: bool, show_grads: bool, far: list[int]) -> str:
-    """Returns the DOT line of a collapsed group: one box with its output's name, value and gradient, and what it
-    holds; its id is its output's, so the page explains it as that node; class group says a click opens it."""
-    i, g, p = group.output, lesson.graph, lesson.numbers
-    symbol = OPS[g.nodes[i].op].symbol + ("(Σ)" if group.kind == "neuron" else "")
-    rows = [f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1"><TR>'
-            f'<TD><FONT POINT-SIZE="{t.node_size + 6}">{_esc(symbol)}</FONT></TD>'
-            f'<TD><B>{_esc(lesson.name(i))}</B></TD></TR></TABLE>']
-    hidden = hidden_ink(t.gate)
-    if show_values:
-        rows += _value_rows(p.values[i], view.digits, t.value if i in reveal.value_shown else hidden, t)
-    if show_grads:
-        grad = reveal.grad(i)
-        rows += _value_rows(p.grads[i] if grad is None else grad, view.digits, hidden if grad is None else t.grad, t,
-                            prefix="∂ ")
-    terms = f"{group.terms} terms, " if group.terms else ""
-    rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}">{group.kind}: {terms}{group.gates} gates ▸</FONT>')
-    if far:   # variables drawn far away: named here rather than joined by a long edge
-        names = ", ".join(lesson.name(v) for v in far[:FAR_NAMES]) + (f" and {len(far) - FAR_NAMES} more"
-                                                                     if len(far) > FAR_NAMES else "")
-        rows.append(f'<FONT COLOR="{t.muted}" POINT-SIZE="{t.edge_size}">uses {_esc(names)}</FONT>')
-    extra = ", peripheries=2" if i == g.output else ""
-    # what is inside, for the page's search: a name found in a closed box lights up the box
-    cls = f"group op-{g.nodes[i].op} " + " ".join(f"has-n{m}" for m in sorted(group.members) if m != i)
-    if is_current:
-        extra += f', color="{t.value if reveal.current_kind == "forward" else t.grad}", penwidth={t.pen * 2.5}'
-        cls += " current"
-    return (f'  n{i} [id="n{i}", class="{cls}", shape=box3d, style="filled", fillcolor="{t.gate}", '
-            f'label=<{_table(rows)}>{extra}];')
-
-
-def _open_clusters(lesson: Lesson, opened: dict[int, Group], t: Theme) -> list[str]:
-    """Returns a dashed frame around each open group's gates, named so that a click on the name closes it."""
-    lines = []
-    for group in {id(group): group for group in opened.values()}.values():
-        members = " ".join(f"n{i};" for i in sorted(group.members))
-        lines.append(f'  subgraph "cluster_{_esc(group.name)}" {{ id="open:{_esc(group.name)}"; class="open-group"; '
-                     f'style="dashed,rounded"; color="{t.muted}"; fontcolor="{t.muted}"; fontsize={t.edge_size}; '
-                     f'labeljust=l; labelloc=t; label=<{_esc(group.name)} ▾>; {members} }}')
-    return lines
 
 
 def render(lesson: Lesson, view: View = View(), fmt_: str = "svg") -> bytes:
@@ -373,81 +322,3 @@ def with_dpi(png: bytes, dpi: int) -> bytes:
 def step_views(lesson: Lesson, view: View) -> list[View]:
     """Returns one view per lecture step, for slide exports."""
     return [replace(view, step=s) for s in range(len(lesson.steps))]
-
-
-def _edge_label(lesson: Lesson, e: int, labels: str, digits: int, t: Theme,
-                ink: str | None) -> str:
-    """Returns an edge's label; `ink` draws it all in one colour (a step's hidden ink)."""
-    p = lesson.numbers
-    t = replace(t, muted=ink, grad=ink) if ink else t
-    rows = []
-    if labels in ("all", "formulas"):
-        formula = lesson.local_formula(e)
-        local = formula if p.local[e] is None or np.ndim(p.local[e]) else _num(p.local[e], digits)
-        text = f"local {formula}" + ("" if formula == local else f" = {local}")
-        text = text.replace("-", "−").replace("^T", "ᵀ")
-        rows.append(f'<FONT COLOR="{t.muted}">{_esc(text)}</FONT>')
-    if labels == "all" and np.ndim(p.upstream[e]) == 0 and np.ndim(p.downstream[e]) == 0 \
-            and p.local[e] is not None:
-        rows.append(f'<FONT COLOR="{t.grad}">{_num(p.upstream[e], digits)} × '
-                    f'{_num(p.local[e], digits)} = '
-                    f'{_num(p.downstream[e], digits)}</FONT>')
-    elif labels == "all":  # arrays: the downstream, in the source's shape
-        rows.append(f'<FONT COLOR="{t.grad}">↓ {_num(p.downstream[e], digits)}</FONT>')
-    elif labels == "grads":
-        rows.append(f'<FONT COLOR="{t.grad}">{_num(p.downstream[e], digits)}</FONT>')
-    return _table(rows) if rows else ""
-
-
-def _value_rows(value, digits: int, colour: str, t: Theme, prefix: str = "") -> list[str]:
-    """Returns a value's rows: a number; a small array row by row; a large one as a heat map
-    (blue negative, vermillion positive) under its range; a hidden one all in its ink."""
-    hidden = colour not in (t.value, t.grad)
-    if np.ndim(value) == 0 or np.size(value) <= INLINE_ELEMENTS:
-        lines = [value] if np.ndim(value) < 2 else list(value)
-        return [f'<FONT COLOR="{colour}">{prefix if k == 0 else ""}{_num(line, digits)}</FONT>'
-                for k, line in enumerate(lines)]
-    matrix = np.atleast_2d(value)[:HEATMAP_CELLS, :HEATMAP_CELLS]
-    scale = float(np.nanmax(np.abs(matrix))) or 1.0
-    cells = "".join(
-        "<TR>" + "".join(f'<TD WIDTH="6" HEIGHT="6" FIXEDSIZE="TRUE" '
-                         f'BGCOLOR="{colour if hidden else _heat(x / scale, t)}">'
-                         "</TD>" for x in row) + "</TR>" for row in matrix)
-    heat = f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{cells}</TABLE>'
-    return [f'<FONT COLOR="{colour}">{prefix}{_num(value, digits)}</FONT>', heat]
-
-
-def _heat(x: float, t: Theme) -> str:
-    """Returns a colour from the background (0) to the value colour (-1) or the grad (+1)."""
-    if not np.isfinite(x):
-        return "#888888"
-    end = t.value if x < 0 else t.grad
-    mix = [round(int(t.background[k:k + 2], 16) * (1 - abs(x)) + int(end[k:k + 2], 16) * abs(x))
-           for k in (1, 3, 5)]
-    return "#" + "".join(f"{c:02x}" for c in mix)
-
-
-def _legend(t: Theme, values: bool, grads: bool, output: str, edges: bool = True) -> str:
-    parts = []
-    if values:
-        parts.append(f'<FONT COLOR="{t.value}">■ forward value</FONT>')
-    if grads:
-        parts.append(f'<FONT COLOR="{t.grad}">■ gradient ∂{_esc(output)}/∂·</FONT>')
-    legend = "   ".join(parts) or " "
-    if grads and edges:
-        legend += f'<BR/><FONT COLOR="{t.muted}">edges: upstream × local = downstream</FONT>'
-    return legend
-
-
-def _table(rows: list[str]) -> str:
-    cells = "".join(f"<TR><TD>{r}</TD></TR>" for r in rows)
-    return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{cells}</TABLE>'
-
-
-def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-def _num(value, digits: int) -> str:
-    """Returns a number for a slide, with a true minus sign."""
-    return fmt(value, digits).replace("-", "−")

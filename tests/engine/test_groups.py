@@ -9,7 +9,8 @@ from chainrule.app.presets import PRESETS
 from chainrule.engine import analyze
 from chainrule.engine.groups import GROUP_NODES, MAX_GATES, SUBTREE_GATES, find_groups
 from chainrule.engine.lesson import Lesson
-from chainrule.engine.render import View, _num, to_dot
+from chainrule.engine.labels import _num
+from chainrule.engine.render import View, to_dot
 from tests.shapes import SHAPES
 
 
