@@ -15,7 +15,7 @@ from .lesson import Lesson, Step, explain
 from .ops import OP_LIST, OPS
 from .parse import MAX_CHARS, MAX_DEPTH, MAX_EXPONENT_DIGITS, MAX_NAME_CHARS, MAX_NUMBER_CHARS, MAX_OPS
 from .options import OPTIONS, read_options
-from .render import MAX_DRAW_NODES
+from .render import MAX_DRAW_OPS
 from .slides import MAX_SLIDE_NODES, MAX_SLIDE_STEPS
 from .tools import MEDIA_TYPES, TOOL_CPU_S
 from .values import DEFAULT_VALUE, MAX_ARRAY_CHARS, MAX_ARRAY_ELEMENTS, MAX_VALUE_CHARS
@@ -38,7 +38,7 @@ LIMITS = {
     "max_element_ops": MAX_ELEMENT_OPS,
     "max_answer_numbers": MAX_ANSWER_NUMBERS,
     "gradcheck_element_ops": GRADCHECK_ELEMENT_OPS,
-    "max_draw_nodes": MAX_DRAW_NODES,
+    "max_draw_ops": MAX_DRAW_OPS,
     "tool_cpu_s": TOOL_CPU_S,
     "max_slide_steps": MAX_SLIDE_STEPS,
     "max_slide_nodes": MAX_SLIDE_NODES,

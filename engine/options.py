@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .errors import ChainruleError
+from .groups import GROUP_NODES, read_open
 
 BOOLEANS = {"true": True, "1": True, "on": True, "yes": True,
             "false": False, "0": False, "off": False, "no": False}
@@ -93,6 +94,7 @@ GRANULARITIES = ("fused", "primitive")
 LABELS = ("all", "values", "grads", "formulas", "lecture", "none")
 THEME_NAMES = ("light", "dark", "projector", "projector-dark")
 RANKDIRS = ("auto", "LR", "TB")
+GROUPINGS = ("auto", "all", "none")
 MODES = ("explore", "practice")
 PRACTICES = ("full", "backward")   # what a practice asks (engine/practice.py)
 
@@ -131,6 +133,13 @@ def _options() -> tuple[Option, ...]:
         Option("step", None, _step,
                "Lecture mode: draw the graph as it is at this step (a number from 0, or end).",
                example="end"),
+        choice("groups", "auto", GROUPINGS,
+               "Big graphs: auto draws each neuron, long sum and named statement of a graph of more than "
+               f"{GROUP_NODES} nodes as one box showing its output's value and gradient (click it to open it); "
+               "all does so at any size; none draws every gate."),
+        Option("open", None, read_open,
+               "The groups drawn open, by name, separated by commas, e.g. h1,h2 (names the drawing does not have "
+               "are ignored).", example="h1"),
         boolean("callouts", "Label each gate with its backward role (add distributes, mul swaps, "
                             "max routes)."),
         choice("mode", "explore", MODES,

@@ -26,7 +26,8 @@ import numpy as np
 
 from .autodiff import shape_text
 from .errors import ChainruleError, LimitError
-from .format import INLINE_ELEMENTS, fmt
+from .groups import collapsed, drawn, find_groups, is_big, open_names
+from .labels import _edge_label, _esc, _group_node, _legend, _open_clusters, _table, _value_rows, hidden_ink
 from .lesson import Lesson
 from .ops import OPS
 from .options import OPTIONS
@@ -35,16 +36,16 @@ from .tools import MEDIA_TYPES, dot_svg, run_tool
 
 FULL_LABEL_EDGES = 150
 XLABEL_EDGES = 400
-MAX_DRAW_NODES = 400     # Graphviz's layout grows past a second beyond this (measured)
+MAX_DRAW_OPS = 2_500     # gates in a drawing (primitive granularity can expand an expression past it)
 # Past FULL_LABEL_EDGES, trade crossing minimisation for time: 659 nodes lay out in 0.7 s
 # with these instead of more than 15 s without (measured, Graphviz 2.43).
 FAST_LAYOUT = "nslimit=1, mclimit=0.05, splines=line, "
+BIG = 'class="big", '    # a graph drawn for pan and zoom, with a search box (static/js/graph.js)
 FONT = "DejaVu Sans"
 FONT_FAMILY = "DejaVu Sans, Verdana, sans-serif"   # SVG text names a generic fallback
 
 PNG_DPI = 150
 PNG_MAX_PIXELS = 4000    # a side: rasterising time grows with pixels (a 199-node chain: ~1 s of CPU at 6,000)
-HEATMAP_CELLS = 24       # a large array's heat map shows at most this many rows and columns
 FORMATS = ("svg", "png", "pdf", "dot")
 SCREEN = 16 / 9          # rankdir=auto picks the direction that fills this shape better
 AUTO_NODES = 60          # rankdir=auto lays a graph out both ways up to this size
@@ -61,17 +62,20 @@ class View:
     step: int | None = None       # None: the whole pass; 0..n-1: a lecture step
     callouts: bool = OPTIONS["callouts"].default
     rankdir: str = OPTIONS["rankdir"].default
+    groups: str = OPTIONS["groups"].default
+    open: str | None = OPTIONS["open"].default
 
     @classmethod
     def of(cls, options: dict, lesson: Lesson) -> "View":
         """Returns the view that read options ask for, its step resolved against the lesson's steps."""
         return cls(labels=options["labels"], digits=options["digits"], theme=options["theme"],
                    step=lesson.step_index(options["step"]), callouts=options["callouts"],
-                   rankdir=options["rankdir"]).checked(len(lesson.steps))
+                   rankdir=options["rankdir"], groups=options["groups"],
+                   open=options["open"]).checked(len(lesson.steps))
 
     def checked(self, n_steps: int) -> "View":
         """Returns this view with its options validated, or raises ChainruleError."""
-        for name in ("labels", "theme", "rankdir"):
+        for name in ("labels", "theme", "rankdir", "groups"):
             OPTIONS[name].read(getattr(self, name))
         if not 1 <= self.digits <= 12:
             raise ChainruleError(f"digits must be from 1 to 12, not {self.digits}")
@@ -79,12 +83,6 @@ class View:
             raise ChainruleError(f"step must be from 0 to {n_steps - 1} (or 'end'), "
                                  f"not {self.step}")
         return self
-
-
-def hidden_ink(colour: str) -> str:
-    """Returns the ink of what a step has not revealed: `colour` with its lowest bit flipped, so it
-    cannot be seen on that colour and marks the text to take out of the SVG."""
-    return colour[:-1] + format(int(colour[-1], 16) ^ 1, "x")
 
 
 def rankdir_of(lesson: Lesson, view: View, theme: Theme | None = None, full_grads: bool = False) -> str:
@@ -106,7 +104,7 @@ def rankdir_of(lesson: Lesson, view: View, theme: Theme | None = None, full_grad
 
 
 def _direction_key(view: View, theme, full_grads: bool) -> tuple:
-    return ("rankdir", view.labels, view.digits, view.theme, view.callouts, theme, full_grads)
+    return ("rankdir", view.labels, view.digits, view.theme, view.callouts, view.groups, view.open, theme, full_grads)
 
 
 def _better(lr: tuple[float, float], tb: tuple[float, float]) -> str:
@@ -141,34 +139,48 @@ def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None, full
     with its own font sizes and text."""
     view = view.checked(len(lesson.steps))
     g, p = lesson.graph, lesson.numbers
-    if len(g.nodes) > MAX_DRAW_NODES:
-        raise LimitError(f"this graph has {len(g.nodes)} nodes; drawings stop at {MAX_DRAW_NODES} "
-                         "(the JSON API answers for larger ones)")
+    gates = sum(1 for node in g.nodes if not node.is_leaf)
+    if gates > MAX_DRAW_OPS:
+        raise LimitError(f"this graph has {gates:,} operations; drawings stop at {MAX_DRAW_OPS:,} "
+                         "(the JSON API answers for larger ones; granularity=fused draws fewer)")
     t = theme or THEMES[view.theme]
     if view.labels == "lecture":   # no edge labels: the rest of the text may be as large as the nodes'
         t = replace(t, edge_size=t.node_size)
     reveal = lesson.reveal(view.step)
     show_values = view.labels in ("all", "values", "grads", "lecture")
     show_grads = view.labels in ("all", "grads", "lecture")
-    n_edges = len(g.edges)
+    big = is_big(lesson)
+    inside = collapsed(lesson, view.groups, view.open)
+    drawing = drawn(lesson, inside, big)
+    n_edges = len(drawing.edges)
     edge_labels = view.labels if n_edges <= FULL_LABEL_EDGES else (
         "grads" if n_edges <= XLABEL_EDGES and show_grads else "none")
+    # the legend speaks of edge labels when some edge can carry one (edges into a box carry none)
+    labelled = view.labels != "lecture" and (not inside or any(target not in inside for _, target, _ in drawing.edges))
     lines = [
         "digraph chainrule {",
-        f'  graph [{FAST_LAYOUT if n_edges > FULL_LABEL_EDGES else ""}'
+        f'  graph [{FAST_LAYOUT if n_edges > FULL_LABEL_EDGES else ""}{BIG if big else ""}'
         f'rankdir={rankdir_of(lesson, view, theme, full_grads)}, bgcolor="{t.background}", pad=0.25, nodesep=0.35, '
         f'ranksep={0.3 if view.labels == "lecture" else 0.55},'
         f' fontname="{FONT}", fontcolor="{t.text}", fontsize={t.edge_size}, labelloc=b,'
-        f' label=<{_legend(t, show_values, show_grads, lesson.output_name, view.labels != "lecture")}>];',
+        f' label=<{_legend(t, show_values, show_grads, lesson.output_name, labelled)}>];',
         f'  node [fontname="{FONT}", fontsize={t.node_size}, color="{t.text}",'
         f' fontcolor="{t.text}", penwidth={t.pen}, margin="0.08,0.04"];',
         f'  edge [fontname="{FONT}", fontsize={t.edge_size}, color="{t.edge}",'
         f' fontcolor="{t.text}", penwidth={t.pen}, arrowsize=0.7];',
     ]
     out_degree = lesson.out_degree
+    opened = {} if view.groups == "none" or not (big or view.groups == "all") else {
+        i: group for group in find_groups(lesson) if group.name in open_names(view.open) for i in group.members}
     for i, node in enumerate(g.nodes):
         rows = []
-        is_current = i == reveal.current_node
+        is_current = i == reveal.current_node or i in inside and inside[i].output == i and \
+            reveal.current_node in inside[i].members
+        if i in inside:
+            if inside[i].output == i:
+                lines.append(_group_node(lesson, inside[i], view.digits, t, reveal, is_current, show_values, show_grads,
+                                         drawing.written.get(i, [])))
+            continue
         if node.op == "const":
             lines.append(f'  n{i} [id="n{i}", class="const", shape=plaintext, fontsize='
                          f'{t.edge_size}, fontcolor="{t.muted}", label=<{_esc(lesson.name(i))}>];')
@@ -211,14 +223,14 @@ def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None, full
             cls += " current"
         lines.append(f'  n{i} [id="n{i}", class="{cls}", shape={shape}, style="{style}", '
                      f'fillcolor="{fill}", label=<{_table(rows)}>{extra}];')
-    for e, edge in enumerate(g.edges):
+    for k, (source, target, e) in enumerate(drawing.edges):
         attrs = [f'id="e{e}"', 'class="edge"']
-        fired = edge.target in reveal.fired
-        current = edge.target == reveal.current_node
-        if g.nodes[edge.source].op == "const":
+        fired = target in reveal.fired
+        current = target == reveal.current_node
+        if g.nodes[source].op == "const":
             attrs.append('style=dashed')
-        elif edge_labels not in ("none", "lecture"):  # lecture: the step's sentence carries the chain rule
-            label = _edge_label(lesson, e, edge_labels, view.digits, t,
+        elif edge_labels not in ("none", "lecture") and target not in inside:  # lecture: the step's sentence
+            label = _edge_label(lesson, e, edge_labels, view.digits, t,      # carries the chain rule
                                 None if fired else hidden_ink(t.background))
             if label:
                 key = "label" if n_edges <= FULL_LABEL_EDGES else "xlabel"
@@ -227,7 +239,13 @@ def to_dot(lesson: Lesson, view: View = View(), theme: Theme | None = None, full
             colour = t.value if reveal.current_kind == "forward" else t.grad
             attrs.append(f'color="{colour}", penwidth={t.pen * 2.5}')
             attrs[1] = 'class="edge current"'
-        lines.append(f'  n{edge.source} -> n{edge.target} [{", ".join(attrs)}];')
+        start = f"n{source}"
+        if k in drawing.copies:   # a far use of a variable: from a copy of its name beside the gate
+            start = f'"n{source}-at-n{target}"'
+            lines.append(f'  {start} [id="n{source}-at-n{target}", class="copy", shape=plaintext, '
+                         f'fontcolor="{t.muted}", label=<{_esc(lesson.name(source))}>];')
+        lines.append(f'  {start} -> n{target} [{", ".join(attrs)}];')
+    lines += _open_clusters(lesson, opened, t)
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -303,81 +321,3 @@ def with_dpi(png: bytes, dpi: int) -> bytes:
 def step_views(lesson: Lesson, view: View) -> list[View]:
     """Returns one view per lecture step, for slide exports."""
     return [replace(view, step=s) for s in range(len(lesson.steps))]
-
-
-def _edge_label(lesson: Lesson, e: int, labels: str, digits: int, t: Theme,
-                ink: str | None) -> str:
-    """Returns an edge's label; `ink` draws it all in one colour (a step's hidden ink)."""
-    p = lesson.numbers
-    t = replace(t, muted=ink, grad=ink) if ink else t
-    rows = []
-    if labels in ("all", "formulas"):
-        formula = lesson.local_formula(e)
-        local = formula if p.local[e] is None or np.ndim(p.local[e]) else _num(p.local[e], digits)
-        text = f"local {formula}" + ("" if formula == local else f" = {local}")
-        text = text.replace("-", "−").replace("^T", "ᵀ")
-        rows.append(f'<FONT COLOR="{t.muted}">{_esc(text)}</FONT>')
-    if labels == "all" and np.ndim(p.upstream[e]) == 0 and np.ndim(p.downstream[e]) == 0 \
-            and p.local[e] is not None:
-        rows.append(f'<FONT COLOR="{t.grad}">{_num(p.upstream[e], digits)} × '
-                    f'{_num(p.local[e], digits)} = '
-                    f'{_num(p.downstream[e], digits)}</FONT>')
-    elif labels == "all":  # arrays: the downstream, in the source's shape
-        rows.append(f'<FONT COLOR="{t.grad}">↓ {_num(p.downstream[e], digits)}</FONT>')
-    elif labels == "grads":
-        rows.append(f'<FONT COLOR="{t.grad}">{_num(p.downstream[e], digits)}</FONT>')
-    return _table(rows) if rows else ""
-
-
-def _value_rows(value, digits: int, colour: str, t: Theme, prefix: str = "") -> list[str]:
-    """Returns a value's rows: a number; a small array row by row; a large one as a heat map
-    (blue negative, vermillion positive) under its range; a hidden one all in its ink."""
-    hidden = colour not in (t.value, t.grad)
-    if np.ndim(value) == 0 or np.size(value) <= INLINE_ELEMENTS:
-        lines = [value] if np.ndim(value) < 2 else list(value)
-        return [f'<FONT COLOR="{colour}">{prefix if k == 0 else ""}{_num(line, digits)}</FONT>'
-                for k, line in enumerate(lines)]
-    matrix = np.atleast_2d(value)[:HEATMAP_CELLS, :HEATMAP_CELLS]
-    scale = float(np.nanmax(np.abs(matrix))) or 1.0
-    cells = "".join(
-        "<TR>" + "".join(f'<TD WIDTH="6" HEIGHT="6" FIXEDSIZE="TRUE" '
-                         f'BGCOLOR="{colour if hidden else _heat(x / scale, t)}">'
-                         "</TD>" for x in row) + "</TR>" for row in matrix)
-    heat = f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{cells}</TABLE>'
-    return [f'<FONT COLOR="{colour}">{prefix}{_num(value, digits)}</FONT>', heat]
-
-
-def _heat(x: float, t: Theme) -> str:
-    """Returns a colour from the background (0) to the value colour (-1) or the grad (+1)."""
-    if not np.isfinite(x):
-        return "#888888"
-    end = t.value if x < 0 else t.grad
-    mix = [round(int(t.background[k:k + 2], 16) * (1 - abs(x)) + int(end[k:k + 2], 16) * abs(x))
-           for k in (1, 3, 5)]
-    return "#" + "".join(f"{c:02x}" for c in mix)
-
-
-def _legend(t: Theme, values: bool, grads: bool, output: str, edges: bool = True) -> str:
-    parts = []
-    if values:
-        parts.append(f'<FONT COLOR="{t.value}">■ forward value</FONT>')
-    if grads:
-        parts.append(f'<FONT COLOR="{t.grad}">■ gradient ∂{_esc(output)}/∂·</FONT>')
-    legend = "   ".join(parts) or " "
-    if grads and edges:
-        legend += f'<BR/><FONT COLOR="{t.muted}">edges: upstream × local = downstream</FONT>'
-    return legend
-
-
-def _table(rows: list[str]) -> str:
-    cells = "".join(f"<TR><TD>{r}</TD></TR>" for r in rows)
-    return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{cells}</TABLE>'
-
-
-def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-def _num(value, digits: int) -> str:
-    """Returns a number for a slide, with a true minus sign."""
-    return fmt(value, digits).replace("-", "−")

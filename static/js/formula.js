@@ -3,13 +3,17 @@
 import { texValue } from "./format.js";
 
 const FORMULA_LINES = 3; // a longer formula shrinks (to half size at most) rather than push the drawing down
+const FORMULA_MAX_CHARS = 2_000; // LaTeX characters: past them the formula shows the output alone
 
 /** Typesets in `element` the expression of `graph`, with its output value unless the lecture `step` has not reached it. */
 export function showFormula(element, graph, step, digits) {
   const computed = graph.steps.findIndex((each) => each.kind === "forward" && each.node === graph.output.id);
   const reached = graph.output.value !== null && (!step || step.index >= computed);
   const value = reached ? ` = ${texValue(graph.output.value, digits)}` : "";
-  const tex = `${graph.formula_latex ?? `L = ${graph.latex}`}${value}`;
+  // a big graph's formula is longer than anyone reads, and typesetting it costs a browser ~0.4 s: its output alone
+  const long = (graph.formula_latex ?? graph.latex).length > FORMULA_MAX_CHARS;
+  const output = graph.nodes.find((node) => node.id === graph.output.id);
+  const tex = long ? `${output?.name_latex ?? "L"}${value}` : `${graph.formula_latex ?? `L = ${graph.latex}`}${value}`;
   if (window.katex) window.katex.render(tex, element, { throwOnError: false, trust: false, strict: "ignore" });
   else element.textContent = tex;
   fitFormula(element);

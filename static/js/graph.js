@@ -1,4 +1,7 @@
-// The drawing: puts the server's SVG on the page, fits it to its box, and lights up a node's edges.
+// The drawing: puts the server's SVG on the page, fits it to its box, and lights up a node's edges. A big drawing
+// (more than 100 nodes) fills its box for pan and zoom instead (navigate.js); its boxes open on a click.
+
+import { centreOn, fitBig, isBig, wirePanZoom } from "./navigate.js";
 
 const MAX_SCALE = 1.8;
 // On the page, text smaller than this (CSS px) is too small to read: the drawing keeps this size and scrolls instead.
@@ -8,8 +11,20 @@ const PAGE_MIN_TEXT_PX = 10;
 /** Replaces the drawing in `box` with `svgText` and fits it; returns the <svg> element. */
 export function draw(box, svgText) {
   box.innerHTML = svgText;
-  return fit(box);
+  const svg = fit(box);
+  if (focusGroup && isBig(svg)) {   // the box just opened (or closed): show it where it is now
+    const name = focusGroup;
+    const element = svg.getElementById(`open:${name}`) ??
+      [...svg.querySelectorAll("g.node.group")].find((node) => node.querySelector("title")?.textContent === name);
+    if (element) centreOn(svg, element);
+  } else if (isBig(svg) && svg.querySelector("g.node.current")) {   // a lecture step: its gate (or the box it is in)
+    centreOn(svg, svg.querySelector("g.node.current"));
+  }
+  focusGroup = null;
+  return svg;
 }
+
+let focusGroup = null; // the group a click opened or closed, to centre in the next drawing
 
 /** Returns the smallest font size (SVG units) of the drawing's non-blank text, or null when it has none. */
 function smallestFont(svg) {
@@ -32,6 +47,11 @@ export function fit(box) {
     node.setAttribute("role", "button");
     node.setAttribute("aria-label", node.querySelector("title")?.textContent ?? node.id);
   });
+  if (isBig(svg)) {
+    fitBig(box, svg);
+    return svg;
+  }
+  box.classList.remove("pannable");
   const [, , width, height] = (svg.getAttribute("viewBox") || "0 0 100 100").split(/[\s,]+/).map(Number);
   const style = getComputedStyle(box);
   const room = (size, start, end) => size - parseFloat(style[start]) - parseFloat(style[end]) - 2;
@@ -90,11 +110,24 @@ export function highlight(box, graph, id) {
   }
 }
 
-/** Calls onHover(id|null) and onPick(id) as the pointer moves over and clicks the nodes in `box`. */
-export function listen(box, { onHover, onPick }) {
-  const nodeId = (event) => event.target.closest?.("g.node")?.id || null;
+/** Calls onHover(id|null) and onPick(id) as the pointer moves over and clicks the nodes in `box`, and
+ * onGroup(name, open) when a click opens a closed box (class group) or closes an open one (its frame's name).
+ * A big drawing pans and zooms (a drag is not a click). */
+export function listen(box, { onHover, onPick, onGroup = null }) {
+  // a copy of a variable's name beside a far use (id n3-at-n9) stands for the variable itself
+  const nodeId = (event) => event.target.closest?.("g.node")?.id.split("-at-")[0] || null;
   box.addEventListener("mouseover", (event) => onHover(nodeId(event)));
   box.addEventListener("mouseleave", () => onHover(null));
-  box.addEventListener("click", (event) => onPick(nodeId(event)));
-  box.addEventListener("focusin", (event) => onPick(nodeId(event)));
+  const toggled = (event) => {   // true when the event opened or closed a group
+    const group = event.target.closest?.("g.node.group");
+    const frame = event.target.closest?.("text") && event.target.closest("g.cluster.open-group");
+    if (!onGroup || !(group || frame)) return false;
+    focusGroup = group ? group.querySelector("title")?.textContent : frame.id.slice("open:".length);
+    onGroup(focusGroup, Boolean(group));
+    return true;
+  };
+  box.addEventListener("click", (event) => toggled(event) || onPick(nodeId(event)));
+  box.addEventListener("keydown", (event) => (event.key === "Enter" || event.key === " ") && toggled(event));
+  box.addEventListener("focusin", (event) => event.target.closest?.("g.node.group") || onPick(nodeId(event)));
+  wirePanZoom(box);   // big drawings only; the page and the embed alike
 }

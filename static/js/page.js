@@ -4,6 +4,7 @@
 import { draw, fit, highlight, keepFitted, listen, wholeTextPx } from "./graph.js";
 import { showError } from "./expression.js";
 import { fitFormula as fitFormulaIn, showFormula as typesetFormula } from "./formula.js";
+import { wireTools } from "./navigate.js";
 import { wireLecture } from "./lecture.js";
 import { showChainRule } from "./panel.js";
 import { wirePractice } from "./practice.js";
@@ -52,6 +53,7 @@ function show(answer, writeUrl = true) {
   document.getElementById("values-empty").hidden = variables.length > 0;
   if (answer.svg) draw(box, answer.svg);
   else fit(box);
+  refreshTools();
   box.classList.remove("stale");
   if (tooSmallWhole()) return false;
   const step = lecture.show(graph, state.options.step);
@@ -236,7 +238,15 @@ presets.addEventListener("change", () => {
 listen(box, {
   onHover: (id) => { hovered = id; refreshPanel(); },
   onPick: (id) => { pinned = id === pinned ? null : id; refreshPanel(); },
+  onGroup: (name, open) => { // a big drawing's box: open it, or close its frame
+    const names = new Set(state.options.open.split(",").filter(Boolean));
+    if (open) names.add(name);
+    else names.delete(name);
+    state.options.open = [...names].join(",");
+    update();
+  },
 });
+const refreshTools = wireTools(document.getElementById("bigtools"), box, () => graph);
 keepFitted(box);
 window.addEventListener("resize", fitFormula);
 

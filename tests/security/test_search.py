@@ -21,6 +21,7 @@ from chainrule.app.config import Settings
 from chainrule.app.pool import Limits, Pool
 from chainrule.app.query import GraphQuery
 from chainrule.app.work import Task
+from tests.shapes import SHAPES as BIG_SHAPES
 
 pytestmark = pytest.mark.slow
 
@@ -148,6 +149,13 @@ SEEDS = [  # kind, params, why it is over budget today (None: within; every one 
     ("graph.html", [("expr", "x^x^x^x^x"), ("x", ONES_98x100)], None),
     ("graph", [("expr", "9^9^9^9^9^9"), ("exact", "true")], None),
     ("graph", [("expr", "x^99999999999"), ("x", "3"), ("exact", "true")], None),
+    # issue 13's big graphs: every shape of tests/shapes.py drawn at the largest count the parser takes, in boxes
+    *[("graph.svg", [("expr", shape(2_499))], None) for shape in BIG_SHAPES.values()],
+    *[("graph.svg", [("expr", shape(2_499)), ("open", "h1,a1,f,L")], None) for shape in BIG_SHAPES.values()],
+    *[("page", [("expr", shape(1_000))], None) for shape in BIG_SHAPES.values()],
+    ("graph.png", [("expr", BIG_SHAPES["mlp"](1_000))], None),
+    ("graph.svg", [("expr", "+".join(f"sigmoid(x{k % 100})" for k in range(700))), ("granularity", "primitive")],
+     None),   # past max_draw_ops: refused before Graphviz
 ]
 
 
