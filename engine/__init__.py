@@ -16,7 +16,7 @@ from .ops import OP_LIST, OPS
 from .parse import MAX_CHARS, MAX_DEPTH, MAX_EXPONENT_DIGITS, MAX_NAME_CHARS, MAX_NUMBER_CHARS, MAX_OPS
 from .options import OPTIONS, read_options
 from .render import MAX_DRAW_OPS
-from .slides import MAX_SLIDE_NODES, MAX_SLIDE_STEPS
+from .slides import MAX_SLIDE_NODES, MAX_SLIDE_STEPS, MAX_TIKZ_NODES
 from .tools import MEDIA_TYPES, TOOL_CPU_S
 from .values import DEFAULT_VALUE, MAX_ARRAY_CHARS, MAX_ARRAY_ELEMENTS, MAX_VALUE_CHARS
 
@@ -42,6 +42,7 @@ LIMITS = {
     "tool_cpu_s": TOOL_CPU_S,
     "max_slide_steps": MAX_SLIDE_STEPS,
     "max_slide_nodes": MAX_SLIDE_NODES,
+    "max_tikz_nodes": MAX_TIKZ_NODES,
     "default_value": DEFAULT_VALUE,
 }
 

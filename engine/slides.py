@@ -26,6 +26,7 @@ from .tools import run_tool
 
 MAX_SLIDE_STEPS = 120   # a deck of more steps than this is no lecture
 MAX_SLIDE_NODES = 60    # nodes per drawing in a deck: 40-node lecture graphs fit with room to spare
+MAX_TIKZ_NODES = 600    # a TikZ picture's nodes: it is laid out up to four ways, and past this no slide reads it
 SLIDE_W, SLIDE_H = 1600, 900     # a 16:9 slide, in CSS pixels
 CAPTION_H = 150                  # the step number and sentence, under the graph
 GIF_WIDTH = 960
@@ -136,6 +137,10 @@ def to_tikz(lesson: Lesson, view: View = View(), beamer: bool = False) -> str:
     own font sizes (9 pt nodes, 7 pt labels), in the direction that needs the least shrinking; a graph
     too large for the frame at those sizes is scaled down as a whole (adjustbox), so it never overflows.
     """
+    nodes = len(lesson.graph.nodes)
+    if nodes > MAX_TIKZ_NODES:
+        raise LimitError(f"this graph has {nodes:,} nodes; TikZ stops at {MAX_TIKZ_NODES} (no slide could show "
+                         "more): export it as SVG or PDF instead")
     t = THEMES[view.theme]
     small = replace(t, node_size=TIKZ_NODE_PT, edge_size=TIKZ_EDGE_PT)
     # Edge labels widen every rank: where they would shrink the text below three quarters of its size, the

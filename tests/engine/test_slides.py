@@ -8,9 +8,9 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
-from chainrule.engine import ChainruleError, Lesson, analyze
+from chainrule.engine import ChainruleError, LimitError, Lesson, analyze, explain
 from chainrule.engine.render import View
-from chainrule.engine.slides import MAX_SLIDE_NODES, steps_gif, steps_pdf, steps_zip, to_tikz
+from chainrule.engine.slides import MAX_SLIDE_NODES, MAX_TIKZ_NODES, steps_gif, steps_pdf, steps_zip, to_tikz
 
 NEURON = ("sigmoid(w0*x0 + w1*x1 + w2)", dict(w0="2", x0="-1", w1="-3", x1="-2", w2="-3"))
 WRITTEN_OUT = ("1/(1+exp(-(w0*x0+w1*x1+w2)))", NEURON[1])
@@ -105,3 +105,14 @@ def test_beamer_export_is_one_frame_whose_overlays_are_the_steps(tmp_path):
     pages = PdfReader(io.BytesIO(compile_tex(tmp_path, tex))).pages
     assert len(pages) == len(les.steps)
     assert "0.393" not in pages[0].extract_text() and "0.393" in pages[-1].extract_text()
+
+
+@pytest.mark.parametrize("variables, refused", [(300, False), (301, True)])  # n variables summed: 2n - 1 nodes
+def test_tikz_is_refused_by_its_node_count_before_any_layout(variables, refused):
+    lesson = explain(" + ".join(f"x{i}" for i in range(variables)), {})
+    assert len(lesson.graph.nodes) == 2 * variables - 1
+    if refused:
+        with pytest.raises(LimitError, match=f"TikZ stops at {MAX_TIKZ_NODES}"):
+            to_tikz(lesson)
+    else:
+        assert r"\begin{tikzpicture}" in to_tikz(lesson)

@@ -154,6 +154,8 @@ SEEDS = [  # kind, params, why it is over budget today (None: within; every one 
     *[("graph.svg", [("expr", shape(2_499)), ("open", "h1,a1,f,L")], None) for shape in BIG_SHAPES.values()],
     *[("page", [("expr", shape(1_000))], None) for shape in BIG_SHAPES.values()],
     ("graph.png", [("expr", BIG_SHAPES["mlp"](1_000))], None),
+    ("graph.tex", [("expr", "+".join(f"x{i}" for i in range(300)))], None),  # 599 nodes: the most TikZ places
+    *[("graph.tex", [("expr", shape(2_499))], None) for shape in BIG_SHAPES.values()],  # refused by the count
     ("graph.svg", [("expr", "+".join(f"sigmoid(x{k % 100})" for k in range(700))), ("granularity", "primitive")],
      None),   # past max_draw_ops: refused before Graphviz
 ]
