@@ -147,6 +147,8 @@ def dot_svg(dot: str, cpu_s: float = TOOL_CPU_S) -> bytes:
     Raises LimitError past `cpu_s` seconds of CPU, RuntimeError when dot is missing or fails.
     """
     global _kept
+    if dot.count("digraph") > 1:   # several graphs (or a name that says digraph): the kept dot reads one SVG back
+        return run_tool(["dot", "-Tsvg"], dot.encode(), cpu_s)
     with _kept_lock:
         if _kept is not None and _kept.owner != os.getpid():
             _kept = None   # the parent's: this process starts its own

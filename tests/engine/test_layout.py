@@ -38,6 +38,14 @@ def test_a_graph_without_a_final_newline_is_drawn_not_waited_for():
     assert dot_svg(small.rstrip("\n")) == dot_svg(small)
 
 
+def test_several_graphs_at_once_are_all_drawn_and_leave_nothing_behind_for_the_next():
+    lesson = PRESETS[0].query.lesson()
+    first, second = (to_dot(lesson, View(rankdir=r)) for r in ("LR", "TB"))
+    both = dot_svg(first + second).decode()
+    assert both.count("</svg>") == 2 and both == run_tool(["dot", "-Tsvg"], (first + second).encode()).decode()
+    assert dot_svg(first) == run_tool(["dot", "-Tsvg"], first.encode())   # not the second one's, left in a pipe
+
+
 def test_a_graph_over_its_cpu_seconds_is_refused_and_the_next_graph_is_drawn():
     small = to_dot(PRESETS[0].query.lesson(), View(rankdir="LR"))
     before = dot_svg(small)
