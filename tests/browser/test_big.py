@@ -64,6 +64,7 @@ def test_a_click_on_a_box_opens_it_and_a_click_on_its_frame_closes_it(big_page, 
     shoot(page, "big-mlp-1000-h7-open")
     page.locator("#graph g.cluster.open-group text").first.click()
     page.wait_for_function("() => !document.querySelector('#graph g.cluster.open-group')")
+    page.wait_for_function(IDLE)   # the address bar is written just after the drawing is on screen
     assert "open=" not in page.url
 
 
