@@ -22,7 +22,8 @@ RESERVED = set(FUNCTIONS) | set(CONSTANTS) | set(OPTIONS) | {"expr"}
 # what unnamed leaves are called first: not e (Euler's number when it has no value), f (the output), q (the
 # intermediates), l and o (read as 1 and 0)
 LETTERS = [c for c in "abcdghkmnprstuvwxyz" if c not in RESERVED]
-INFIX = {"add": ("+", 1), "sub": ("-", 1), "mul": ("*", 2), "div": ("/", 2), "pow": ("^", 4)}
+# the binary ops written between their operands, with the parser's own symbols and precedences
+INFIX = {name: (op.typed, op.precedence) for name, op in OPS.items() if op.typed and op.arity == 2}
 NEG_PRECEDENCE = 3
 MAX_INLINE_DEPTH = 32   # a deeper subexpression is named, well inside the parser's nesting limit
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")

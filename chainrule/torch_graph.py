@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.engine.errors import ChainruleError
+from chainrule.engine.ops import OPS
 
 from .importers import by_identity, to_graph
 from .notebook import Graph
@@ -22,7 +23,8 @@ TORCH_OPS = {"AddBackward0": "add", "SubBackward0": "sub", "MulBackward0": "mul"
              "CosBackward0": "cos", "TanBackward0": "tan", "SqrtBackward0": "sqrt", "AbsBackward0": "abs",
              "MaximumBackward0": "max", "MinimumBackward0": "min", "SumBackward0": "sum",
              "MeanBackward0": "mean", "DotBackward0": "dot", "SoftmaxBackward0": "softmax", "MseLossBackward0": "mse",
-             "BinaryCrossEntropyBackward0": "bce"}
+             "BinaryCrossEntropyBackward0": "bce", "MmBackward0": "matmul", "MvBackward0": "matmul",
+             "TBackward0": "transpose", "PermuteBackward0": "transpose", "TransposeBackward0": "transpose"}
 MEAN = 1   # torch's code for reduction="mean", the engine's mse and bce
 # where torch keeps an operand's value, by operand
 SAVED = {"MulBackward0": ("_saved_self", "_saved_other"), "DivBackward0": ("_saved_self", "_saved_other"),
@@ -31,14 +33,14 @@ SAVED = {"MulBackward0": ("_saved_self", "_saved_other"), "DivBackward0": ("_sav
          "LogBackward0": ("_saved_self",), "SinBackward0": ("_saved_self",), "CosBackward0": ("_saved_self",),
          "AbsBackward0": ("_saved_self",), "DotBackward0": ("_saved_self", "_saved_tensor"),
          "MseLossBackward0": ("_saved_self", "_saved_target"),
-         "BinaryCrossEntropyBackward0": ("_saved_self", "_saved_target")}
-WHAT = {"MmBackward0": "matrix product", "MvBackward0": "matrix-vector product", "BmmBackward0": "batched matrix "
-        "product", "AddmmBackward0": "a linear layer", "SumBackward1": "a sum over a dimension", "MeanBackward1":
-        "a mean over a dimension", "ExpandBackward0": "expand", "ViewBackward0": "view", "ReshapeAliasBackward0":
-        "reshape", "SelectBackward0": "indexing", "IndexBackward0": "indexing", "CatBackward0": "cat",
-        "StackBackward0": "stack", "ToCopyBackward0": "a change of dtype or device", "CloneBackward0": "clone",
-        "UnsqueezeBackward0": "unsqueeze", "SqueezeBackward0": "squeeze", "TBackward0": "transpose",
-        "SoftmaxBackward0": "softmax", "LogSoftmaxBackward0": "log-softmax"}
+         "BinaryCrossEntropyBackward0": ("_saved_self", "_saved_target"),
+         "MmBackward0": ("_saved_self", "_saved_mat2"), "MvBackward0": ("_saved_self", "_saved_vec")}
+WHAT = {"BmmBackward0": "batched matrix product", "AddmmBackward0": "a linear layer on a batch",
+        "SumBackward1": "a sum over a dimension", "MeanBackward1": "a mean over a dimension",
+        "ExpandBackward0": "expand", "ViewBackward0": "view", "ReshapeAliasBackward0": "reshape",
+        "SelectBackward0": "indexing", "IndexBackward0": "indexing", "CatBackward0": "cat", "StackBackward0": "stack",
+        "ToCopyBackward0": "a change of dtype or device", "CloneBackward0": "clone", "UnsqueezeBackward0": "unsqueeze",
+        "SqueezeBackward0": "squeeze", "SoftmaxBackward0": "softmax", "LogSoftmaxBackward0": "log-softmax"}
 
 
 def from_torch(tensor, names: dict | None = None, **options) -> Graph:
@@ -48,7 +50,8 @@ def from_torch(tensor, names: dict | None = None, **options) -> Graph:
     else a, b, c, ... in the order the expression reads. A tensor without requires_grad that an op saved (data
     such as inputs, a loss's target) is a variable too; a number (the 2 of x*2) a constant. Shows add, sub, mul,
     div, neg, pow, exp, log, tanh, sigmoid, relu, sin, cos, tan, sqrt, abs, maximum, minimum, sum, mean, dot,
-    softmax of a vector, mse_loss and binary_cross_entropy (mean); anything else is refused by its name.
+    matrix products (@, mm, mv) and transposes (.T), softmax of a vector, mse_loss and binary_cross_entropy (mean);
+    anything else is refused by its name.
     """
     try:
         import torch
@@ -109,6 +112,8 @@ class _TorchWalk:
             if name == "SoftmaxBackward0" and fn._saved_result.dim() != 1:
                 raise ChainruleError("from_torch shows the softmax of a vector only, not along one dimension of a "
                                      f"{fn._saved_result.dim()}-dimensional tensor")
+            if name in ("PermuteBackward0", "TransposeBackward0") and _swapped_dims(fn) not in ((1, 0), (0, 1)):
+                raise ChainruleError(f"from_torch shows {name} of a matrix only (x.T, x.t(), x.transpose(0, 1))")
             if getattr(fn, "_saved_alpha", 1) != 1:
                 raise ChainruleError(f"from_torch cannot show {name} with alpha={fn._saved_alpha} yet: write "
                                      "x + alpha*y as x + 2*y")
@@ -166,7 +171,7 @@ class _TorchWalk:
     def _record(self, fn, uses: dict):
         torch, program, kind = self.torch, self.program, type(fn).__name__
         op, name = TORCH_OPS[kind], self.given.get(id(fn), "")
-        arity = 2 if op in ("add", "sub", "mul", "div", "pow", "max", "min", "dot", "mse", "bce") else 1
+        arity = OPS[op].arity
         operands = [self._operand(fn, k, uses) for k in range(len(fn.next_functions))]
         if kind == "PowBackward0":
             operands.append(self._constant(fn._saved_exponent))
@@ -217,7 +222,14 @@ class _TorchWalk:
 # an op that keeps only its result: how to guess its input from it, and the op, to check the guess
 INVERSES = {"ExpBackward0": (lambda t, y: t.log(y), "exp"), "TanhBackward0": (lambda t, y: t.atanh(y), "tanh"),
             "SigmoidBackward0": (lambda t, y: t.logit(y), "sigmoid"), "SqrtBackward0": (lambda t, y: y * y, "sqrt")}
-_TORCH = {"add": lambda t, a, b: a + b, "sub": lambda t, a, b: a - b, "mul": lambda t, a, b: a * b,
+def _swapped_dims(fn) -> tuple:
+    """Returns the dimensions a permute or transpose exchanged: (1, 0) for a matrix's x.T."""
+    if hasattr(fn, "_saved_dims"):
+        return tuple(fn._saved_dims)
+    return tuple(sorted((fn._saved_dim0, fn._saved_dim1), reverse=True))
+
+
+_TORCH = {"matmul": lambda t, a, b: a @ b, "transpose": lambda t, a: a.T, "add": lambda t, a, b: a + b, "sub": lambda t, a, b: a - b, "mul": lambda t, a, b: a * b,
           "div": lambda t, a, b: a / b, "neg": lambda t, a: -a, "pow": lambda t, a, b: t.pow(a, b),
           "exp": lambda t, a: t.exp(a), "log": lambda t, a: t.log(a), "tanh": lambda t, a: t.tanh(a),
           "sigmoid": lambda t, a: t.sigmoid(a), "relu": lambda t, a: t.relu(a), "sin": lambda t, a: t.sin(a),

@@ -7,6 +7,7 @@ import chainrule
 
 SCALARS = {"x": 0.7, "y": -1.3, "w": 2.5}
 VECTORS = {"v": [1.0, -2.0, 0.5], "u": [0.3, 0.8, -1.1]}
+MATRICES = {"W": [[1.0, -2.0, 0.5], [0.3, 0.8, -1.1]], "M": [[0.5, -1.0], [2.0, 0.25]]}
 # name -> a computation of the leaves (each op from_torch shows, alone and together)
 COMPUTATIONS = {
     "add": lambda t: t.x + t.y, "add a number": lambda t: (t.x + 2) * t.y, "sub": lambda t: t.x - t.y,
@@ -30,6 +31,10 @@ COMPUTATIONS = {
     "softmax": lambda t: (torch.softmax(t.v, 0) * t.u).sum(),
     "mse loss": lambda t: torch.nn.functional.mse_loss(t.w * t.v, t.u),
     "mse loss against data": lambda t: torch.nn.functional.mse_loss(t.v + t.u, torch.tensor([1.0, 0.0, 2.0], dtype=t.v.dtype)),
+    "matrix-vector product": lambda t: torch.tanh(t.W @ t.v).sum(),
+    "a layer written out": lambda t: torch.nn.functional.mse_loss(torch.sigmoid(t.M @ (t.W @ t.v)), t.u[1:].detach()),
+    "matrix product and transpose": lambda t: torch.relu(t.W.T @ t.M).mean() + (t.W.t() @ t.v[:2].detach()).sum()
+        + torch.transpose(t.M, 0, 1).sum(),
     "sigmoid and bce loss": lambda t: torch.nn.functional.binary_cross_entropy(torch.sigmoid(t.v),
                                                                                 torch.tensor([0.0, 1.0, 1.0], dtype=t.v.dtype)),
 }
@@ -37,11 +42,11 @@ COMPUTATIONS = {
 
 class Leaves:
     def __init__(self, dtype):
-        for name, value in {**SCALARS, **VECTORS}.items():
+        for name, value in {**SCALARS, **VECTORS, **MATRICES}.items():
             setattr(self, name, torch.tensor(value, dtype=dtype, requires_grad=True))
 
     def named(self) -> dict:
-        return {name: getattr(self, name) for name in (*SCALARS, *VECTORS)}
+        return {name: getattr(self, name) for name in (*SCALARS, *VECTORS, *MATRICES)}
 
 
 @pytest.mark.parametrize("dtype, rel", [(torch.float64, 1e-12), (torch.float32, 1e-5)], ids=["float64", "float32"])
@@ -55,7 +60,8 @@ def test_chainrule_gives_pytorchs_own_value_and_grad(name, dtype, rel):
     for leaf, grad in graph.grads.items():
         if leaf not in leaves.named():   # data (a loss's target): PyTorch keeps no gradient of it
             continue
-        assert grad == pytest.approx(getattr(leaves, leaf).grad.tolist(), rel=rel, abs=rel), leaf
+        flat = torch.tensor(grad, dtype=torch.float64).flatten().tolist()   # matrices too
+        assert flat == pytest.approx(getattr(leaves, leaf).grad.flatten().tolist(), rel=rel, abs=rel), leaf
 
 
 def lecture_neuron():
@@ -115,13 +121,9 @@ def vector_plus_number_summed():
     return (v + 2).sum()
 
 
-def scalar_output_from_matrix():
-    return (torch.ones(2, 2, requires_grad=True) @ torch.ones(2)).sum()
-
-
 REFUSED = [   # what from_torch cannot show, and the words that say so
-    (lambda: scalar_output_from_matrix(), "cannot show MvBackward0 (matrix-vector product)"),
-    (lambda: (torch.ones(2, 2, requires_grad=True) @ torch.ones(2, 2)).sum(), "cannot show MmBackward0 (matrix product)"),
+    (lambda: torch.nn.Linear(2, 1)(torch.ones(3, 2)).sum(), "cannot show AddmmBackward0 (a linear layer on a batch)"),
+    (lambda: torch.ones(2, 2, 2, requires_grad=True).permute(2, 0, 1).sum(), "PermuteBackward0 of a matrix only"),
     (lambda: torch.ones(3, requires_grad=True).sum(0), "cannot show SumBackward1 (a sum over a dimension)"),
     (lambda: torch.ones(3, requires_grad=True).double().sum(), "ToCopyBackward0"),
     (lambda: torch.ones(3, requires_grad=True)[0] * 2, "SelectBackward0 (indexing)"),
