@@ -14,7 +14,8 @@ export function showFormula(element, graph, step, digits) {
   const long = (graph.formula_latex ?? graph.latex).length > FORMULA_MAX_CHARS;
   const output = graph.nodes.find((node) => node.id === graph.output.id);
   const tex = long ? `${output?.name_latex ?? "L"}${value}` : `${graph.formula_latex ?? `L = ${graph.latex}`}${value}`;
-  if (window.katex) window.katex.render(tex, element, { throwOnError: false, trust: false, strict: "ignore" });
+  // display style: a fraction's parts and an exponent at full and ¾ size, not the ½ of inline style (the back row)
+  if (window.katex) window.katex.render(`\\displaystyle ${tex}`, element, { throwOnError: false, trust: false, strict: "ignore" });
   else element.textContent = tex;
   fitFormula(element);
 }

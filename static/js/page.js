@@ -4,7 +4,7 @@
 import { draw, fit, highlight, keepFitted, listen, wholeTextPx } from "./graph.js";
 import { showError } from "./expression.js";
 import { fitFormula as fitFormulaIn, showFormula as typesetFormula } from "./formula.js";
-import { wireTools } from "./navigate.js";
+import { isBig, wireTools } from "./navigate.js";
 import { wireLecture } from "./lecture.js";
 import { showChainRule } from "./panel.js";
 import { wirePractice } from "./practice.js";
@@ -272,30 +272,40 @@ const lecture = wireLecture(document.getElementById("lecture"), {
       state.options.theme = themeBeforePresent;
     }
     if (!on) themeBeforePresent = null;
-    const labels = state.options.labels;
+    const { labels, groups } = state.options;
     if (!on && labelsBeforePresent) state.options.labels = labelsBeforePresent;
-    if (!on) labelsBeforePresent = null;
+    if (!on && groupsBeforePresent) state.options.groups = groupsBeforePresent;
+    if (!on) labelsBeforePresent = groupsBeforePresent = null;
     showOptions();
-    if (state.options.theme !== theme || state.options.labels !== labels) update(); // a new drawing
+    if (state.options.theme !== theme || state.options.labels !== labels || state.options.groups !== groups) {
+      update(); // a new drawing
+    }
     else if (!tooSmallWhole()) remember(); // otherwise the box's new size refits this one
     fitFormula(); // presenting sets it larger
   },
 });
 let themeBeforePresent = null;
 let labelsBeforePresent = null;
+let groupsBeforePresent = null;
 let labelsChosen = false;          // the person picked the labels: keep them, however small
 const MIN_TEXT_PX = { presenting: 12, page: 10 };   // presenting: read from the back row of a lecture hall
 
 /** A graph whose edge labels would shrink its text, drawn whole, under MIN_TEXT_PX: draw it in the lecture's labels
  * (values and gradients on the nodes, the chain rule in the panel and the step's sentence) unless the labels were
- * chosen. Returns true when it asked for that drawing. */
+ * chosen, and if that is still too small, with its groups closed. Returns true when it asked for a new drawing. */
 function tooSmallWhole() {
-  if (labelsChosen || state.options.labels !== "all") return false;
+  if (practicing) return false;   // practice's blanks are the gates themselves
   const px = wholeTextPx(box);
   const least = document.body.matches(".presenting") ? MIN_TEXT_PX.presenting : MIN_TEXT_PX.page;
   if (px === null || px >= least) return false;
-  labelsBeforePresent = state.options.labels;
-  state.options.labels = "lecture";
+  if (!labelsChosen && state.options.labels === "all") {
+    labelsBeforePresent = state.options.labels;
+    state.options.labels = "lecture";
+  } else if (state.options.groups === "auto" && !isBig(box.querySelector("svg"))) {
+    // still too small in the lecture's labels (an MLP written out): each neuron and long sum as one box to click open
+    groupsBeforePresent = state.options.groups;
+    state.options.groups = "all";
+  } else return false;
   showOptions();
   update();
   return true;

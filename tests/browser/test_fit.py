@@ -175,3 +175,16 @@ def test_the_formula_is_never_cut_by_the_toolbar(page, kind, width, height):
             return {overflow: formula.scrollWidth - formula.clientWidth, overlaps, right: box.right};
         }""")
         assert cut["overflow"] <= 1 and not cut["overlaps"] and cut["right"] <= width, (slug, cut)
+
+
+MLP_3_4_1 = urlencode({"expr": "; ".join(
+    [f"h1_{j} = tanh({' + '.join(f'0.{j + k}*x{k}' for k in range(1, 4))} + 0.1)" for j in range(1, 5)]
+    + ["y = " + " + ".join(f"0.{k}*h1_{k}" for k in range(1, 5)), "L = (y - 1)^2"]), "x1": "1", "x2": "-2", "x3": "0.5"})
+
+
+@pytest.mark.parametrize(("kind", "width", "height"), [("present", 1024, 768), ("page", 1280, 720)])
+def test_an_mlp_written_out_too_small_whole_is_drawn_with_its_neurons_as_boxes(page, kind, width, height):
+    """~75 nodes: even in the lecture's labels its text would be ~7 px whole, so the page closes its groups."""
+    result = measure_present(page, MLP_3_4_1, width, height) if kind == "present" else measure_page(page, MLP_3_4_1)
+    assert "groups=all" in page.url and page.locator("#graph g.node.group").count() == 5   # four neurons and y
+    assert result["whole"] and result["smallest"] >= MIN_TEXT[kind], result
