@@ -5,6 +5,11 @@ operations: a forward pass over arrays costs its element-operations (the Arrays 
 counts them) plus a fixed overhead per gate, a forward over floats a fixed cost per gate.
 Past the budget, a deterministic sample of positions spread evenly over all the variables'
 elements is checked, and each variable says how many: "checked": 12, "of": 9900.
+
+Over scalars the two passes of every checked variable run as one forward pass over "lanes":
+each variable is an array holding its value in every lane but its own two, where it is moved
+up and down by its step, so a gate's numpy rule does the whole check's work at once (a
+1,000-gate graph of 16 variables: 32 scalar passes, ~10 ms, become one of ~1 ms).
 """
 from __future__ import annotations
 
@@ -41,6 +46,9 @@ def gradcheck(graph: Graph, inputs: dict, numbers: Pass, seed=1.0, arrays: bool 
     if affordable == 0 or total == 0:
         return {}
     chosen = _spread(total, affordable)
+    if not arrays:   # every variable a scalar, so a position is a variable
+        names = list(graph.variables)
+        return _check_lanes(graph, inputs, numbers, [names[p] for p in chosen])
     result, offset = {}, 0
     for name, index in graph.variables.items():
         positions = [p - offset for p in chosen if offset <= p < offset + sizes[name]]
@@ -83,12 +91,55 @@ def _check(graph, inputs, grad, seed, arrays, name, positions) -> dict:
     with np.errstate(all="ignore"):
         scale = np.maximum(np.maximum(abs(analytic), abs(numeric)), 1e-8)
         error = float(np.max((abs(analytic - numeric) / scale)[checked]))
-    result = {"analytic": _num(analytic), "numeric": _num(numeric, checked),
-              "rel_error": error, "checked": len(positions), "of": int(x.size)}
+    return {"analytic": _num(analytic), "numeric": _num(numeric, checked),
+            "rel_error": error, "checked": len(positions), "of": int(x.size)} | _detach_note(graph)
+
+
+class _Lanes:
+    """A forward strategy over lanes: a variable's value is its lanes, a gate is its numpy rule."""
+
+    def context(self):
+        return np.errstate(all="ignore")
+
+    @staticmethod
+    def leaf(node, lanes_by_name):   # a constant as numpy's float64: 2^2^…^2 is inf, not Python's OverflowError
+        return lanes_by_name[node.text] if node.op == "var" else np.float64(node.const)
+
+    @staticmethod
+    def gate(node, op, args):
+        return op.forward(*args)
+
+
+def _check_lanes(graph, inputs, numbers, names) -> dict:
+    """Returns the check of the scalar variables `names`, in one forward pass: lanes 2k and
+    2k + 1 hold names[k] moved up and down by its step."""
+    lanes = {name: np.full(2 * len(names), float(value)) for name, value in inputs.items()}
+    steps = np.empty(len(names))
+    for k, name in enumerate(names):
+        x = float(inputs[name])
+        h = steps[k] = STEP * max(1.0, abs(x))
+        lanes[name][2 * k] = x + h
+        lanes[name][2 * k + 1] = x - h
+    try:
+        out = np.broadcast_to(forward(graph, lanes, _Lanes())[graph.output], (2 * len(names),))
+    except ChainruleError:
+        out = np.full(2 * len(names), np.nan)
+    with np.errstate(all="ignore"):
+        numeric = (out[0::2] - out[1::2]) / (2 * steps)
+        analytic = np.array([float(numbers.grads[graph.variables[name]]) for name in names])
+        scale = np.maximum(np.maximum(abs(analytic), abs(numeric)), 1e-8)
+        errors = abs(analytic - numeric) / scale
+    note = _detach_note(graph)
+    return {name: {"analytic": float(analytic[k]) + 0.0, "numeric": float(numeric[k]) + 0.0,
+                   "rel_error": float(errors[k]), "checked": 1, "of": 1} | note
+            for k, name in enumerate(names)}
+
+
+def _detach_note(graph) -> dict:
     if any(node.op == "detach" for node in graph.nodes):
-        result["note"] = ("detach stops gradients that finite differences still see: "
-                          "a difference here is the point of detach")
-    return result
+        return {"note": "detach stops gradients that finite differences still see: "
+                        "a difference here is the point of detach"}
+    return {}
 
 
 def _num(x: np.ndarray, checked: np.ndarray | None = None):
