@@ -3,6 +3,9 @@
 import math
 import re
 
+import numpy as np
+import orjson
+
 from chainrule.engine.themes import THEMES
 
 NONFINITE = {math.inf: "inf", -math.inf: "-inf"}
@@ -21,6 +24,22 @@ def json_safe(data):
     if isinstance(data, (list, tuple)):
         return [json_safe(item) for item in data]
     return data
+
+
+def json_bytes(data, finite: bool = False) -> bytes:
+    """Returns data as compact JSON (orjson: a 1 MB answer in ~3 ms, where json takes ~15).
+
+    orjson writes a non-finite float as null, so unless the caller knows every float is finite (the
+    engine's Analysis.finite) the data goes through json_safe first.
+    """
+    return orjson.dumps(data if finite else json_safe(data), default=_plain)
+
+
+def _plain(x):
+    """numpy's numbers and arrays as Python's (nan and inf as strings), for what orjson does not know."""
+    if isinstance(x, (np.generic, np.ndarray)):
+        return json_safe(x.tolist())
+    raise TypeError(f"{type(x).__name__} is not JSON")
 
 
 def svg_element(svg: bytes) -> str:

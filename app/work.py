@@ -32,7 +32,7 @@ from chainrule.engine.slides import steps_gif, steps_pdf, steps_zip, to_tikz
 from chainrule.engine.tools import MEDIA_TYPES, warm_dot
 
 from .config import TEMPLATES_DIR
-from .encode import json_safe, smallest_text_px, svg_element
+from .encode import json_bytes, json_safe, smallest_text_px, svg_element
 from .offline import offline_html
 from .presets import DEFAULT, PRESETS
 from .query import GraphQuery
@@ -108,11 +108,12 @@ def compute(task: Task) -> Result:
 def _representation(kind: str, query: GraphQuery) -> Result:
     lesson = query.lesson()
     view = query.view(lesson)
+    finite = lesson.analysis.finite
     if kind == "graph":
-        return _json(lesson.to_dict(query.digits))
+        return _json(lesson.to_dict(query.digits), finite)
     if kind == "view":
         return _json({"graph": lesson.to_dict(query.digits),
-                      "svg": svg_element(render(lesson, view, "svg")), "query": query.query_string()})
+                      "svg": svg_element(render(lesson, view, "svg")), "query": query.query_string()}, finite)
     if kind.startswith("graph.") and kind[6:] in FORMATS:
         fmt = kind[6:]
         return _ok(render(lesson, view, fmt), MEDIA_TYPES[fmt], f'inline; filename="chainrule.{fmt}"')
@@ -176,15 +177,9 @@ def _qr_code(url: str) -> Result:
     return Result(200, svg.getvalue(), MEDIA_TYPES["svg"], cacheable=True)
 
 
-def _json(data) -> Result:
-    # the same bytes as FastAPI's JSONResponse, so ETags do not change with the move into workers; json_safe's
-    # walk (as long as the dump) only for an answer that holds a non-finite number, which json refuses
-    try:
-        text = json.dumps(data, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
-    except ValueError:
-        text = json.dumps(json_safe(data), ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
-    body = text.encode()
-    return Result(200, body, JSON, cacheable=True)
+def _json(data, finite: bool = False) -> Result:
+    """`finite`: every float in `data` is known finite (the lesson's), so no walk replaces nan and inf."""
+    return Result(200, json_bytes(data, finite), JSON, cacheable=True)
 
 
 def _ok(body: bytes, media_type: str, disposition: str) -> Result:

@@ -3,7 +3,9 @@
 What a person reads about them (names, formulas, steps, the JSON) is engine.lesson's."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Mapping
 
 import numpy as np
@@ -33,6 +35,17 @@ class Analysis:
     @property
     def variables(self) -> list[str]:
         return list(self.graph.variables)
+
+    @cached_property
+    def finite(self) -> bool:
+        """True when every number of the pass and of the gradient check is a finite float: what the answer
+        holds then needs no "nan" or "inf" strings (a sum of finite floats is finite or overflows: either
+        way a non-finite one is never missed)."""
+        p = self.numbers
+        numbers = [*p.values, *p.grads, *p.upstream, *p.local, *p.downstream, self.seed]
+        for check in self.gradcheck.values():
+            numbers += (check["analytic"], check["numeric"], check["rel_error"])
+        return all(x.__class__ is float for x in numbers) and math.isfinite(sum(numbers))
 
     @property
     def expr(self) -> str:
