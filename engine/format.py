@@ -32,6 +32,12 @@ def fmt_number(value, digits: int = 3) -> str:
     ...     fmt_number(1e-9), fmt_number(float("inf"))
     ('715', '-0.197', '2.2', '1e-09', 'inf')
     """
+    if value.__class__ is float and 0 < digits <= 15:
+        # the common case, quickly: where "g" writes no exponent it writes what the rule below does
+        # (-4 <= exponent < digits; the same digits, trailing zeros dropped); inf and nan as below too
+        text = f"{value:.{digits}g}"
+        if "e" not in text and value != 0:   # not -0.0, which "g" writes "-0"
+            return text
     value = float(value)
     if not math.isfinite(value):
         return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")

@@ -115,23 +115,47 @@ def edge_formula(op_name: str, operand: int, operands: tuple, tie: bool, out_nam
     (put into the formula as a number), else None; `tie` says a max/min's inputs are equal;
     `diagonal` wraps an elementwise op's formula on arrays as diag(...).
     """
-    literals = tuple(literal for _, literal in operands)
-    template = _template(op_name, operand, literals, tie, latex)
-    names = [name for name, _ in operands]
-    op = OPS[op_name]
-    if op.elementwise:
-        for hold, name in zip(_HOLD_NAMES, names):
-            template = template.replace(hold, name)
-        if _HOLD_OUT_NAME in template:
-            template = template.replace(_HOLD_OUT_NAME, _out_symbol(op_name, latex) or out_name)
-        if not latex and ("*" in template or "-" in template or "^" in template):   # else it changes nothing
-            template = _teacher_text(template)
-        if diagonal:
-            return rf"\operatorname{{diag}}\left({template}\right)" if latex else f"diag({template})"
+    return named_formula(op_name, operand, tuple(literal for _, literal in operands), tie, latex, diagonal,
+                         [name for name, _ in operands], out_name)
+
+
+def named_formula(op_name: str, operand: int, literals: tuple, tie: bool, latex: bool, diagonal: bool,
+                  names: list, out_name: str) -> str:
+    """Returns edge_formula's formula from the operands' literals and names apart (as a lesson holds them)."""
+    template, constant = _prepared(op_name, operand, literals, tie, latex, diagonal)
+    if constant:   # 1, −1, σ(1 − σ): no name to put in, so worked out once
         return template
-    for mark, name in zip(("§a§", "§b§"), names):
-        template = template.replace(mark, name)
+    return _filled(template, op_name, latex, diagonal, names, out_name)
+
+
+def _filled(template: str, op_name: str, latex: bool, diagonal: bool, names: list, out_name: str) -> str:
+    """Returns a template with the operands' names put in, as a teacher writes it."""
+    if not OPS[op_name].elementwise:
+        for mark, name in zip(("§a§", "§b§"), names):
+            template = template.replace(mark, name)
+        return template
+    for hold, name in zip(_HOLD_NAMES, names):
+        template = template.replace(hold, name)
+    if _HOLD_OUT_NAME in template:
+        template = template.replace(_HOLD_OUT_NAME, _out_symbol(op_name, latex) or out_name)
+    if not latex and ("*" in template or "-" in template or "^" in template):   # else it changes nothing
+        template = _teacher_text(template)
+    if diagonal:
+        return rf"\operatorname{{diag}}\left({template}\right)" if latex else f"diag({template})"
     return template
+
+
+@lru_cache(maxsize=4096)
+def _prepared(op_name: str, operand: int, literals: tuple, tie: bool, latex: bool,
+              diagonal: bool) -> tuple[str, bool]:
+    """Returns (the template, True) where the template names no operand: the finished formula, whatever the
+    names (add's 1, sigmoid's σ(1 − σ)); else (the template, False), the names to be put in."""
+    template = _template(op_name, operand, literals, tie, latex)
+    if not OPS[op_name].elementwise:
+        return template, "§a§" not in template and "§b§" not in template
+    if any(hold in template for hold in (*_HOLD_NAMES, _HOLD_OUT_NAME)):
+        return template, False
+    return _filled(template, op_name, latex, diagonal, [], ""), True
 
 
 @lru_cache(maxsize=1024)

@@ -24,7 +24,7 @@ import numpy as np
 from .analysis import Analysis, analyze
 from .exact import exact_text
 from .format import fmt
-from .formulas import edge_formula
+from .formulas import named_formula
 from .graph import Node
 from .ops import OPS
 
@@ -92,8 +92,7 @@ class Lesson:
         self.graph = analysis.graph
         self.numbers = analysis.numbers
         self.memo: dict = {}     # what drawings of this lesson work out once (engine.render)
-        self._formulas: dict = {}
-        self._texts: dict = {}   # (float, digits) -> its text: a gradient is written in several captions
+        self._texts: dict = {}   # digits -> {float: its text}: a gradient is written in several captions
 
     @property
     def expr(self) -> str:
@@ -164,39 +163,47 @@ class Lesson:
     # --- formulas --------------------------------------------------------------------------------
 
     def local_formula(self, edge_index: int, latex: bool = False) -> str:
-        key = (edge_index, latex)   # asked by the JSON, the captions and the drawing alike
-        if key not in self._formulas:
-            self._formulas[key] = self._local_formula(edge_index, latex)
-        return self._formulas[key]
-
-    def _local_formula(self, edge_index: int, latex: bool = False) -> str:
         """Returns d target / d source for one edge, simplified, in its gate's own input names:
         2x for x², σ(1 − σ) for a sigmoid, ½ (tie) for max at a tie."""
-        g, p = self.graph, self.numbers
-        edge = g.edges[edge_index]
-        target = g.nodes[edge.target]
-        operands = tuple(self._operand(i, latex) for i in target.inputs)
-        out = p.values[edge.target]
-        diagonal = out.__class__ is not float and OPS[target.op].elementwise and np.ndim(out) > 0
-        tie = target.op in ("max", "min") and _tie(target.op, [p.values[i] for i in target.inputs])
-        return edge_formula(target.op, edge.operand, operands, tie,
-                            self.name(edge.target) if not latex else self.latex_name(edge.target),
-                            latex, diagonal)
+        return self._local_formulas[latex][edge_index]
 
-    def _operand(self, index: int, latex: bool) -> tuple[str, str | None]:
-        """Returns (name, exact constant or None): a literal number is put into the formula as a number."""
-        node = self.graph.nodes[index]
-        return self._names[index][latex], (node.exact if node.op == "const" else None)
+    @cached_property
+    def _local_formulas(self) -> tuple[list[str], list[str]]:
+        """Returns every edge's local formula as text and as LaTeX: asked by the JSON, the captions and the
+        drawing alike, so worked out once, all together."""
+        g, values = self.graph, self.numbers.values
+        nodes, names = g.nodes, self._names
+        literals = [node.exact if node.op == "const" else None for node in nodes]   # put in as numbers
+        texts, latexes = [], []
+        for edge in g.edges:
+            i = edge.target
+            op, inputs = nodes[i].op, nodes[i].inputs
+            operand_literals = tuple([literals[j] for j in inputs])
+            out = values[i]
+            diagonal = out.__class__ is not float and OPS[op].elementwise and np.ndim(out) > 0
+            tie = op in ("max", "min") and _tie(op, [values[j] for j in inputs])
+            texts.append(named_formula(op, edge.operand, operand_literals, tie, False, diagonal,
+                                       [names[j][0] for j in inputs], names[i][0]))
+            latexes.append(named_formula(op, edge.operand, operand_literals, tie, True, diagonal,
+                                         [names[j][1] for j in inputs], names[i][1]))
+        return texts, latexes
 
     def num(self, x, digits: int) -> str:
         """Returns a number as captions write it (true minus signs), worked out once per number and digits."""
         if x.__class__ is not float:
             return _num(x, digits)
-        key = (x, digits)
-        text = self._texts.get(key)
+        texts = self._numbers(digits)
+        text = texts.get(x)
         if text is None:
-            text = self._texts[key] = _num(x, digits)
+            text = texts[x] = _num(x, digits)
         return text
+
+    def _numbers(self, digits: int) -> dict:
+        """Returns the texts of the floats written so far to `digits` digits, by float."""
+        texts = self._texts.get(digits)
+        if texts is None:
+            texts = self._texts[digits] = {}
+        return texts
 
     def chain_text(self, e: int, digits: int = 3) -> str:
         """Returns one edge's chain rule in numbers: "−4 × 1 = −4", or for an array op
