@@ -32,11 +32,16 @@ def fmt_number(value, digits: int = 3) -> str:
     ...     fmt_number(1e-9), fmt_number(float("inf"))
     ('715', '-0.197', '2.2', '1e-09', 'inf')
     """
-    if value.__class__ is float and 0 < digits <= 15:
-        # the common case, quickly: where "g" writes no exponent it writes what the rule below does
-        # (-4 <= exponent < digits; the same digits, trailing zeros dropped); inf and nan as below too
+    if value.__class__ is float and 0 < digits <= 15 and value != 0:   # "g" writes -0.0 as "-0"
+        # the common case, quickly, by one "g" format: where it writes no exponent (-4 <= exponent < digits)
+        # it writes what the rule below does (the same digits, trailing zeros dropped; inf and nan too)
         text = f"{value:.{digits}g}"
-        if "e" not in text and value != 0:   # not -0.0, which "g" writes "-0"
+        if "e" not in text:
+            return text
+        exponent = int(text[text.index("e") + 1:])
+        if 0 <= exponent < 6:   # 12300, not 1.23e+04: the rule below writes these whole
+            return f"{float(text):.0f}"
+        if -300 < exponent < 300:   # else the rule's rounding may overflow, or lose digits (subnormals)
             return text
     value = float(value)
     if not math.isfinite(value):

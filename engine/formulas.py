@@ -122,15 +122,19 @@ def edge_formula(op_name: str, operand: int, operands: tuple, tie: bool, out_nam
 def named_formula(op_name: str, operand: int, literals: tuple, tie: bool, latex: bool, diagonal: bool,
                   names: list, out_name: str) -> str:
     """Returns edge_formula's formula from the operands' literals and names apart (as a lesson holds them)."""
-    template, constant = _prepared(op_name, operand, literals, tie, latex, diagonal)
-    if constant:   # 1, −1, σ(1 − σ): no name to put in, so worked out once
+    template, kind = _prepared(op_name, operand, literals, tie, latex, diagonal)
+    if kind is _DONE:   # 1, −1, σ(1 − σ): no name to put in, so worked out once
         return template
-    return _filled(template, op_name, latex, diagonal, names, out_name)
+    return _filled(template, kind, op_name, latex, diagonal, names, out_name)
 
 
-def _filled(template: str, op_name: str, latex: bool, diagonal: bool, names: list, out_name: str) -> str:
+_DONE, _ARRAY, _ELEMENTWISE = "done", "array", "elementwise"   # what a template still needs
+
+
+def _filled(template: str, kind: str, op_name: str, latex: bool, diagonal: bool, names: list,
+            out_name: str) -> str:
     """Returns a template with the operands' names put in, as a teacher writes it."""
-    if not OPS[op_name].elementwise:
+    if kind is _ARRAY:
         for mark, name in zip(("§a§", "§b§"), names):
             template = template.replace(mark, name)
         return template
@@ -147,15 +151,15 @@ def _filled(template: str, op_name: str, latex: bool, diagonal: bool, names: lis
 
 @lru_cache(maxsize=4096)
 def _prepared(op_name: str, operand: int, literals: tuple, tie: bool, latex: bool,
-              diagonal: bool) -> tuple[str, bool]:
-    """Returns (the template, True) where the template names no operand: the finished formula, whatever the
-    names (add's 1, sigmoid's σ(1 − σ)); else (the template, False), the names to be put in."""
+              diagonal: bool) -> tuple[str, str]:
+    """Returns (the template, what it needs): the finished formula and _DONE where it names no operand (add's 1,
+    sigmoid's σ(1 − σ)), whatever the names; else the template and how names are put in."""
     template = _template(op_name, operand, literals, tie, latex)
     if not OPS[op_name].elementwise:
-        return template, "§a§" not in template and "§b§" not in template
+        return template, _ARRAY if "§a§" in template or "§b§" in template else _DONE
     if any(hold in template for hold in (*_HOLD_NAMES, _HOLD_OUT_NAME)):
-        return template, False
-    return _filled(template, op_name, latex, diagonal, [], ""), True
+        return template, _ELEMENTWISE
+    return _filled(template, _ELEMENTWISE, op_name, latex, diagonal, [], ""), _DONE
 
 
 @lru_cache(maxsize=1024)

@@ -23,7 +23,7 @@ import numpy as np
 
 from .analysis import Analysis, analyze
 from .exact import exact_text
-from .format import fmt
+from .format import fmt, fmt_number
 from .formulas import named_formula
 from .graph import Node
 from .ops import OPS
@@ -34,7 +34,7 @@ OUTPUT_NAMES = ("f", "L", "out")   # the first one not taken names the output
 INTERMEDIATE = "q"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)   # slots: a big graph has thousands, made per request
 class Step:
     """One lecture step: the inputs (kind "inputs"), one gate forward, or one gate backward.
 
@@ -92,7 +92,8 @@ class Lesson:
         self.graph = analysis.graph
         self.numbers = analysis.numbers
         self.memo: dict = {}     # what drawings of this lesson work out once (engine.render)
-        self._texts: dict = {}   # digits -> {float: its text}: a gradient is written in several captions
+        # digits -> {float: its text} (a gradient is written in several captions), and the sentences per digits
+        self._texts: dict = {}
 
     @property
     def expr(self) -> str:
@@ -170,22 +171,25 @@ class Lesson:
     @cached_property
     def _local_formulas(self) -> tuple[list[str], list[str]]:
         """Returns every edge's local formula as text and as LaTeX: asked by the JSON, the captions and the
-        drawing alike, so worked out once, all together."""
+        drawing alike, so worked out once, all together, gate by gate."""
         g, values = self.graph, self.numbers.values
-        nodes, names = g.nodes, self._names
+        nodes, edges, names = g.nodes, g.edges, self._names
         literals = [node.exact if node.op == "const" else None for node in nodes]   # put in as numbers
-        texts, latexes = [], []
-        for edge in g.edges:
-            i = edge.target
-            op, inputs = nodes[i].op, nodes[i].inputs
+        texts, latexes = [""] * len(edges), [""] * len(edges)
+        for i, (node, out, in_edges) in enumerate(zip(nodes, values, g.in_edges)):
+            if not in_edges:
+                continue
+            op, inputs = node.op, node.inputs
             operand_literals = tuple([literals[j] for j in inputs])
-            out = values[i]
             diagonal = out.__class__ is not float and OPS[op].elementwise and np.ndim(out) > 0
             tie = op in ("max", "min") and _tie(op, [values[j] for j in inputs])
-            texts.append(named_formula(op, edge.operand, operand_literals, tie, False, diagonal,
-                                       [names[j][0] for j in inputs], names[i][0]))
-            latexes.append(named_formula(op, edge.operand, operand_literals, tie, True, diagonal,
-                                         [names[j][1] for j in inputs], names[i][1]))
+            text_names, latex_names = [names[j][0] for j in inputs], [names[j][1] for j in inputs]
+            for e in in_edges:
+                operand = edges[e].operand
+                texts[e] = named_formula(op, operand, operand_literals, tie, False, diagonal, text_names,
+                                         names[i][0])
+                latexes[e] = named_formula(op, operand, operand_literals, tie, True, diagonal, latex_names,
+                                           names[i][1])
         return texts, latexes
 
     def num(self, x, digits: int) -> str:
@@ -208,17 +212,40 @@ class Lesson:
     def chain_text(self, e: int, digits: int = 3) -> str:
         """Returns one edge's chain rule in numbers: "−4 × 1 = −4", or for an array op
         "Wᵀ· applied to [..] = [..]"."""
-        p = self.numbers
-        formula = self.local_formula(e)
-        if p.local[e] is None:
-            return (f"{formula.replace('^T', 'ᵀ')} applied to {self.num(p.upstream[e], digits)} "
-                    f"= {self.num(p.downstream[e], digits)}")
-        num = self.num
-        up, local, down = num(p.upstream[e], digits), num(p.local[e], digits), num(p.downstream[e], digits)
-        if formula.replace("−", "-") == local.replace("−", "-") or (p.local[e].__class__ is not float
-                                                                    and np.ndim(p.local[e])):
-            return f"{up} × {local} = {down}"
-        return f"{up} × {formula} = {up} × {local} = {down}"   # the local's formula, then its number
+        return self._chain_texts(digits)[e]
+
+    def _chain_texts(self, digits: int) -> list[str]:
+        """Returns chain_text for every edge, worked out once per digits (a backward step's sentence)."""
+        key = ("chains", digits)
+        if key in self._texts:
+            return self._texts[key]
+        p, formulas, num = self.numbers, self._local_formulas[0], self._writer(digits)
+        texts = []
+        for formula, upstream, local, downstream in zip(formulas, p.upstream, p.local, p.downstream):
+            if local is None:
+                texts.append(f"{formula.replace('^T', 'ᵀ')} applied to {num(upstream)} = {num(downstream)}")
+                continue
+            up, local_text, down = num(upstream), num(local), num(downstream)
+            if formula.replace("−", "-") == local_text.replace("−", "-") or (local.__class__ is not float
+                                                                              and np.ndim(local)):
+                texts.append(f"{up} × {local_text} = {down}")
+            else:   # the local's formula, then its number
+                texts.append(f"{up} × {formula} = {up} × {local_text} = {down}")
+        self._texts[key] = texts
+        return texts
+
+    def _writer(self, digits: int):
+        """Returns num(·, digits) as a function of the number alone, for a loop over many."""
+        texts = self._numbers(digits)
+
+        def write(x) -> str:
+            if x.__class__ is not float:
+                return _num(x, digits)
+            text = texts.get(x)
+            if text is None:
+                text = texts[x] = fmt_number(x, digits).replace("-", "−")   # _num, for a float
+            return text
+        return write
 
     def gate_text(self, index: int) -> str:
         """Returns a gate in its inputs' names: w0 × x0, σ(q₄), exp(q₅), −q₄."""
@@ -258,16 +285,30 @@ class Lesson:
 
     def caption(self, step: Step, digits: int = 3) -> str:
         """Returns the step's sentence, in lecture names and the drawing's digits."""
-        g, p = self.graph, self.numbers
-        if step.kind == "inputs":
-            inputs = ", ".join(f"{name} = {self.num(p.values[i], digits)}" for name, i in g.variables.items())
-            return f"Inputs: {inputs}" if inputs else "Inputs: constants only"
-        i = step.node
-        if step.kind == "forward":
-            return f"{self.name(i)} = {self.gate_text(i)} = {self.num(p.values[i], digits)}"
-        sends = "; ".join(f"to {self.name(g.edges[e].source)}: {self.chain_text(e, digits)}" for e in step.edges)
-        return (f"{OPS[g.nodes[i].op].symbol} gate {self.name(i)} gets upstream "
-                f"∂{self.output_name}/∂{self.name(i)} = {self.num(p.grads[i], digits)}; {sends}")
+        return self._captions(digits)[step.index]
+
+    def _captions(self, digits: int) -> list[str]:
+        """Returns every step's sentence, worked out once per digits."""
+        key = ("captions", digits)
+        if key in self._texts:
+            return self._texts[key]
+        g, p, num = self.graph, self.numbers, self._writer(digits)
+        names = [text for text, _ in self._names]
+        chains, edges, out_name = self._chain_texts(digits), g.edges, self.output_name
+        captions = []
+        for step in self.steps:
+            i = step.node
+            if step.kind == "inputs":
+                inputs = ", ".join(f"{name} = {num(p.values[v])}" for name, v in g.variables.items())
+                captions.append(f"Inputs: {inputs}" if inputs else "Inputs: constants only")
+            elif step.kind == "forward":
+                captions.append(f"{names[i]} = {self.gate_text(i)} = {num(p.values[i])}")
+            else:
+                sends = "; ".join(f"to {names[edges[e].source]}: {chains[e]}" for e in step.edges)
+                captions.append(f"{OPS[g.nodes[i].op].symbol} gate {names[i]} gets upstream "
+                                f"∂{out_name}/∂{names[i]} = {num(p.grads[i])}; {sends}")
+        self._texts[key] = captions
+        return captions
 
     # --- JSON ------------------------------------------------------------------------------------
 
@@ -276,65 +317,87 @@ class Lesson:
         give numbers to `digits` significant digits, as the drawing does."""
         a, g, p = self.analysis, self.graph, self.numbers
         out = g.output
-        out_degree = self.out_degree
-        nodes = []
-        names, values, grads, exact_values = self._names, p.values, p.grads, a.exact_values
-        for i, node in enumerate(g.nodes):
-            long = len(node.text) > TEXT_CHARS  # a whole subexpression per node would be O(n²)
-            value, grad = values[i], grads[i]
-            value_finite, grad_finite = _finite(value), _finite(grad)
-            item = {"id": g.id(i), "op": node.op, "label": _label(node), "name": names[i][0],
-                    "name_latex": names[i][1],
-                    "text": node.text[:TEXT_CHARS - 1] + "…" if long else node.text,
-                    "latex": None if long else node.latex,
-                    "value": _plain(value), "grad": _plain(grad),
-                    "shape": [] if value.__class__ is float else list(np.shape(value)),
-                    "nonfinite": not (value_finite and grad_finite),
-                    "produced_nonfinite": not value_finite and self._produced_nonfinite(i)}
-            if node.op in OPS:
-                item["role"] = OPS[node.op].role
-            item["fan_out"] = out_degree[i]
-            if out_degree[i] > 1:
-                item["fan_out_role"] = "fan-out adds: the shares coming back are summed"
-            if exact_values is not None:
-                item["exact"] = exact_text(exact_values[i])
-                if i in a.exact_reasons:
-                    item["exact_note"] = a.exact_reasons[i]   # why this node is a float: said in the panel
-            nodes.append(item)
-        edges = []
-        for e, edge in enumerate(g.edges):
-            target = g.nodes[edge.target]
-            edges.append({"id": f"e{e}", "source": g.id(edge.source), "target": g.id(edge.target),
-                          "operand": edge.operand, "upstream": _plain(p.upstream[e]),
-                          "local": _plain(p.local[e]), "downstream": _plain(p.downstream[e]),
-                          "local_formula": self.local_formula(e),
-                          "local_latex": self.local_formula(e, latex=True),
-                          "role": OPS[target.op].role})
+        ids = [g.id(i) for i in range(len(g.nodes))]   # asked once per node, not once per mention
+        edge_ids = [f"e{e}" for e in range(len(g.edges))]
         return {
             "expr": a.expr,
             "latex": self.latex,
             "formula_latex": self.formula_latex,
             "granularity": a.granularity,
             "exact": a.exact,
-            "output": {"id": g.id(out), "value": _plain(p.values[out]), "name": self.output_name,
+            "output": {"id": ids[out], "value": _plain(p.values[out]), "name": self.output_name,
                        "name_latex": self.latex_name(out)},
             "variables": {name: {"value": _plain(p.values[i]), "grad": _plain(p.grads[i]),
                                  "shape": list(np.shape(p.values[i]))}
                           for name, i in g.variables.items()},
             "upstream": _plain(a.seed),
-            "nodes": nodes,
-            "edges": edges,
+            "nodes": self._node_dicts(ids),
+            "edges": self._edge_dicts(ids, edge_ids),
             "gradcheck": a.gradcheck,
-            "steps": [self.step_dict(s, digits) for s in self.steps],
+            "steps": self._step_dicts(digits, ids, edge_ids),
         }
 
-    def step_dict(self, step: Step, digits: int = 3) -> dict:
-        item = {"index": step.index, "kind": step.kind,
-                "node": None if step.node is None else self.graph.id(step.node),
-                "edges": [f"e{e}" for e in step.edges], "text": self.caption(step, digits)}
-        if step.kind == "backward":
-            item["role"] = OPS[self.graph.nodes[step.node].op].role
-        return item
+    def _node_dicts(self, ids: list[str]) -> list[dict]:
+        a, p = self.analysis, self.numbers
+        out_degree, names, exact_values = self.out_degree, self._names, a.exact_values
+        isfinite = math.isfinite
+        nodes = []
+        for i, (node, value, grad) in enumerate(zip(self.graph.nodes, p.values, p.grads)):
+            text = node.text
+            long = len(text) > TEXT_CHARS  # a whole subexpression per node would be O(n²)
+            if value.__class__ is float and grad.__class__ is float:   # the common case, without numpy
+                value_finite = isfinite(value)
+                plain_value, plain_grad, shape = value + 0.0, grad + 0.0, []   # + 0.0: -0.0 is written 0.0
+                nonfinite = not (value_finite and isfinite(grad))
+            else:
+                value_finite = _finite(value)
+                plain_value, plain_grad = _plain(value), _plain(grad)
+                shape = [] if value.__class__ is float else list(np.shape(value))
+                nonfinite = not (value_finite and _finite(grad))
+            item = {"id": ids[i], "op": node.op, "label": OPS[node.op].symbol if node.inputs else text,
+                    "name": names[i][0], "name_latex": names[i][1],
+                    "text": text[:TEXT_CHARS - 1] + "…" if long else text,
+                    "latex": None if long else node.latex,
+                    "value": plain_value, "grad": plain_grad, "shape": shape, "nonfinite": nonfinite,
+                    "produced_nonfinite": not value_finite and self._produced_nonfinite(i)}
+            if node.op in OPS:
+                item["role"] = OPS[node.op].role
+            degree = item["fan_out"] = out_degree[i]
+            if degree > 1:
+                item["fan_out_role"] = "fan-out adds: the shares coming back are summed"
+            if exact_values is not None:
+                item["exact"] = exact_text(exact_values[i])
+                if i in a.exact_reasons:
+                    item["exact_note"] = a.exact_reasons[i]   # why this node is a float: said in the panel
+            nodes.append(item)
+        return nodes
+
+    def _edge_dicts(self, ids: list[str], edge_ids: list[str]) -> list[dict]:
+        g, p = self.graph, self.numbers
+        nodes = g.nodes
+        texts, latexes = self._local_formulas
+        edges = []
+        for e, (edge, upstream, local, downstream) in enumerate(zip(g.edges, p.upstream, p.local, p.downstream)):
+            edges.append({"id": edge_ids[e], "source": ids[edge.source], "target": ids[edge.target],
+                          "operand": edge.operand,
+                          "upstream": upstream + 0.0 if upstream.__class__ is float else _plain(upstream),
+                          "local": local + 0.0 if local.__class__ is float else _plain(local),
+                          "downstream": downstream + 0.0 if downstream.__class__ is float else _plain(downstream),
+                          "local_formula": texts[e], "local_latex": latexes[e],
+                          "role": OPS[nodes[edge.target].op].role})
+        return edges
+
+    def _step_dicts(self, digits: int, ids: list[str], edge_ids: list[str]) -> list[dict]:
+        nodes, captions = self.graph.nodes, self._captions(digits)
+        steps = []
+        for step in self.steps:
+            i = step.node
+            item = {"index": step.index, "kind": step.kind, "node": None if i is None else ids[i],
+                    "edges": [edge_ids[e] for e in step.edges], "text": captions[step.index]}
+            if step.kind == "backward":
+                item["role"] = OPS[nodes[i].op].role
+            steps.append(item)
+        return steps
 
     @cached_property
     def out_degree(self) -> list[int]:
