@@ -115,51 +115,58 @@ def edge_formula(op_name: str, operand: int, operands: tuple, tie: bool, out_nam
     (put into the formula as a number), else None; `tie` says a max/min's inputs are equal;
     `diagonal` wraps an elementwise op's formula on arrays as diag(...).
     """
-    return named_formula(op_name, operand, tuple(literal for _, literal in operands), tie, latex, diagonal,
-                         [name for name, _ in operands], out_name)
-
-
-def named_formula(op_name: str, operand: int, literals: tuple, tie: bool, latex: bool, diagonal: bool,
-                  names: list, out_name: str) -> str:
-    """Returns edge_formula's formula from the operands' literals and names apart (as a lesson holds them)."""
-    template, kind = _prepared(op_name, operand, literals, tie, latex, diagonal)
-    if kind is _DONE:   # 1, −1, σ(1 − σ): no name to put in, so worked out once
-        return template
-    return _filled(template, kind, op_name, latex, diagonal, names, out_name)
-
-
-_DONE, _ARRAY, _ELEMENTWISE = "done", "array", "elementwise"   # what a template still needs
-
-
-def _filled(template: str, kind: str, op_name: str, latex: bool, diagonal: bool, names: list,
-            out_name: str) -> str:
-    """Returns a template with the operands' names put in, as a teacher writes it."""
-    if kind is _ARRAY:
-        for mark, name in zip(("§a§", "§b§"), names):
-            template = template.replace(mark, name)
-        return template
-    for hold, name in zip(_HOLD_NAMES, names):
-        template = template.replace(hold, name)
-    if _HOLD_OUT_NAME in template:
-        template = template.replace(_HOLD_OUT_NAME, _out_symbol(op_name, latex) or out_name)
-    if not latex and ("*" in template or "-" in template or "^" in template):   # else it changes nothing
-        template = _teacher_text(template)
-    if diagonal:
-        return rf"\operatorname{{diag}}\left({template}\right)" if latex else f"diag({template})"
-    return template
+    literals = tuple(literal for _, literal in operands)
+    formula = gate_formulas(op_name, literals, tie, diagonal)[latex][operand]
+    if formula.__class__ is str:
+        return formula
+    return formula.named(range(len(operands)), [name for name, _ in operands], out_name)
 
 
 @lru_cache(maxsize=4096)
-def _prepared(op_name: str, operand: int, literals: tuple, tie: bool, latex: bool,
-              diagonal: bool) -> tuple[str, str]:
-    """Returns (the template, what it needs): the finished formula and _DONE where it names no operand (add's 1,
-    sigmoid's σ(1 − σ)), whatever the names; else the template and how names are put in."""
-    template = _template(op_name, operand, literals, tie, latex)
-    if not OPS[op_name].elementwise:
-        return template, _ARRAY if "§a§" in template or "§b§" in template else _DONE
-    if any(hold in template for hold in (*_HOLD_NAMES, _HOLD_OUT_NAME)):
-        return template, _ELEMENTWISE
-    return _filled(template, _ELEMENTWISE, op_name, latex, diagonal, [], ""), _DONE
+def gate_formulas(op_name: str, literals: tuple, tie: bool, diagonal: bool) -> tuple[tuple, tuple]:
+    """Returns the local formula of each operand of one gate, as text and as LaTeX: the finished formula where
+    it names no operand (add's 1, sigmoid's σ(1 − σ)), else a Template to put the operands' names into.
+
+    Worked out once per gate of its kind (op, literal numbers, tie, diagonal), so a big graph's many alike
+    gates cost one look-up each."""
+    return tuple(tuple(_prepared(op_name, operand, literals, tie, latex, diagonal)
+                       for operand in range(len(literals))) for latex in (False, True))
+
+
+class Template:
+    """A local formula still to be given its operands' names, as a teacher writes them (2x, [x > 0], diag(y))."""
+
+    __slots__ = ("text", "op_name", "latex", "diagonal", "elementwise")
+
+    def __init__(self, text: str, op_name: str, latex: bool, diagonal: bool):
+        self.text, self.op_name, self.latex, self.diagonal = text, op_name, latex, diagonal
+        self.elementwise = OPS[op_name].elementwise
+
+    def named(self, inputs, names: list, out_name: str) -> str:
+        """Returns the formula with names[j] for each operand j in `inputs`, and `out_name` for the gate's output."""
+        text, latex = self.text, self.latex
+        if not self.elementwise:
+            for mark, j in zip(("§a§", "§b§"), inputs):
+                text = text.replace(mark, names[j])
+            return text
+        for hold, j in zip(_HOLD_NAMES, inputs):
+            text = text.replace(hold, names[j])
+        if _HOLD_OUT_NAME in text:
+            text = text.replace(_HOLD_OUT_NAME, _out_symbol(self.op_name, latex) or out_name)
+        if not latex and ("*" in text or "-" in text or "^" in text):   # else it changes nothing
+            text = _teacher_text(text)
+        if self.diagonal:
+            return rf"\operatorname{{diag}}\left({text}\right)" if latex else f"diag({text})"
+        return text
+
+
+def _prepared(op_name: str, operand: int, literals: tuple, tie: bool, latex: bool, diagonal: bool) -> str | Template:
+    """Returns one formula of gate_formulas."""
+    template = Template(_template(op_name, operand, literals, tie, latex), op_name, latex, diagonal)
+    marks = _HOLD_NAMES + (_HOLD_OUT_NAME,) if template.elementwise else ("§a§", "§b§")
+    if any(mark in template.text for mark in marks):
+        return template
+    return template.named((), [], "")
 
 
 @lru_cache(maxsize=1024)

@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
 from .analysis import Analysis, analyze
 from .exact import exact_text
 from .format import fmt, fmt_number
-from .formulas import named_formula
+from .formulas import gate_formulas
 from .graph import Node
 from .ops import OPS
 
@@ -34,8 +34,7 @@ OUTPUT_NAMES = ("f", "L", "out")   # the first one not taken names the output
 INTERMEDIATE = "q"
 
 
-@dataclass(frozen=True, slots=True)   # slots: a big graph has thousands, made per request
-class Step:
+class Step(NamedTuple):   # a record, made as a tuple is: a big graph has thousands of steps, per request
     """One lecture step: the inputs (kind "inputs"), one gate forward, or one gate backward.
 
     `node` and `edges` are indices into the graph; ids such as n3/e5 are written only in JSON and SVG.
@@ -173,23 +172,21 @@ class Lesson:
         """Returns every edge's local formula as text and as LaTeX: asked by the JSON, the captions and the
         drawing alike, so worked out once, all together, gate by gate."""
         g, values = self.graph, self.numbers.values
-        nodes, edges, names = g.nodes, g.edges, self._names
+        nodes, edges = g.nodes, g.edges
+        text_names, latex_names = [text for text, _ in self._names], [latex for _, latex in self._names]
         literals = [node.exact if node.op == "const" else None for node in nodes]   # put in as numbers
         texts, latexes = [""] * len(edges), [""] * len(edges)
         for i, (node, out, in_edges) in enumerate(zip(nodes, values, g.in_edges)):
             if not in_edges:
                 continue
             op, inputs = node.op, node.inputs
-            operand_literals = tuple([literals[j] for j in inputs])
             diagonal = out.__class__ is not float and OPS[op].elementwise and np.ndim(out) > 0
             tie = op in ("max", "min") and _tie(op, [values[j] for j in inputs])
-            text_names, latex_names = [names[j][0] for j in inputs], [names[j][1] for j in inputs]
+            text_formulas, latex_formulas = gate_formulas(op, tuple([literals[j] for j in inputs]), tie, diagonal)
             for e in in_edges:
-                operand = edges[e].operand
-                texts[e] = named_formula(op, operand, operand_literals, tie, False, diagonal, text_names,
-                                         names[i][0])
-                latexes[e] = named_formula(op, operand, operand_literals, tie, True, diagonal, latex_names,
-                                           names[i][1])
+                text, latex = text_formulas[edges[e].operand], latex_formulas[edges[e].operand]
+                texts[e] = text if text.__class__ is str else text.named(inputs, text_names, text_names[i])
+                latexes[e] = latex if latex.__class__ is str else latex.named(inputs, latex_names, latex_names[i])
         return texts, latexes
 
     def num(self, x, digits: int) -> str:
@@ -249,14 +246,14 @@ class Lesson:
 
     def gate_text(self, index: int) -> str:
         """Returns a gate in its inputs' names: w0 × x0, σ(q₄), exp(q₅), −q₄."""
-        node = self.graph.nodes[index]
-        op = OPS[node.op]
-        names = [self.name(i) for i in node.inputs]
-        if op.is_function:
-            return f"{op.symbol if op.symbol.isalpha() and len(op.symbol) == 1 else op.name}({', '.join(names)})"
-        if len(names) == 1:
-            return f"{op.symbol}{names[0]}"
-        return f" {op.symbol} ".join(names) if op.precedence == 1 else f"{names[0]} {op.symbol} {names[1]}"
+        node, names = self.graph.nodes[index], self._names
+        call, symbol, joins_all = _gate_form(node.op)
+        inputs = [names[i][0] for i in node.inputs]
+        if call:
+            return f"{symbol}({', '.join(inputs)})"
+        if len(inputs) == 1:
+            return f"{symbol}{inputs[0]}"
+        return f" {symbol} ".join(inputs) if joins_all else f"{inputs[0]} {symbol} {inputs[1]}"
 
     # --- steps -----------------------------------------------------------------------------------
 
@@ -266,9 +263,10 @@ class Lesson:
         g = self.graph
         gates = [i for i, node in enumerate(g.nodes) if not node.is_leaf]
         steps = [Step(0, "inputs")]
+        edges = {i: tuple(g.in_edges[i]) for i in gates}   # a gate's, forward and backward
         for kind, order in (("forward", gates), ("backward", reversed(gates))):
             for i in order:
-                steps.append(Step(len(steps), kind, i, tuple(g.in_edges[i])))
+                steps.append(Step(len(steps), kind, i, edges[i]))
         return tuple(steps)
 
     def reveal(self, step: int | None) -> Reveal:
@@ -417,6 +415,16 @@ def _tie(op: str, values: list) -> bool:
     """True where a max or min gate's two scalar inputs are equal: the gradient is split."""
     return (op in ("max", "min") and len(values) == 2 and np.ndim(values[0]) == 0 and np.ndim(values[1]) == 0
             and values[0] == values[1])
+
+
+@lru_cache(maxsize=None)
+def _gate_form(op_name: str) -> tuple[bool, str, bool]:
+    """Returns how gate_text writes a gate of this op: (as a call?, the function's name or the operator,
+    the operator between every input?)."""
+    op = OPS[op_name]
+    if op.is_function:
+        return True, op.symbol if op.symbol.isalpha() and len(op.symbol) == 1 else op.name, False
+    return False, op.symbol, op.precedence == 1
 
 
 def _latex_name(name: str) -> str:
