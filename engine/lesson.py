@@ -91,8 +91,8 @@ class Lesson:
         self.graph = analysis.graph
         self.numbers = analysis.numbers
         self.memo: dict = {}     # what drawings of this lesson work out once (engine.render)
-        # digits -> {float: its text} (a gradient is written in several captions), and the sentences per digits
-        self._texts: dict = {}
+        self._texts: dict = {}       # digits -> {float: its text}: a gradient is written in several captions
+        self._sentences: dict = {}   # (what, digits) -> the chain texts or the captions, written once
 
     @property
     def expr(self) -> str:
@@ -129,7 +129,7 @@ class Lesson:
         names: list[tuple[str, str] | None] = [None] * len(g.nodes)
         for i, node in enumerate(g.nodes):
             given = node.name
-            if node.is_leaf:
+            if not node.inputs:   # a leaf
                 names[i] = (node.text, node.latex)
             elif given:
                 names[i] = (given, _latex_name(given))
@@ -144,9 +144,9 @@ class Lesson:
             k = 0
             for i in unnamed:
                 k += 1
-                while f"{INTERMEDIATE}{k}" in taken:
+                while _numbered(k)[0] in taken:
                     k += 1
-                names[i] = (f"{INTERMEDIATE}{str(k).translate(_SUBSCRIPT)}", f"{INTERMEDIATE}_{{{k}}}")
+                names[i] = _numbered(k)[1:]
         return names
 
     def name(self, index: int) -> str:
@@ -214,21 +214,30 @@ class Lesson:
     def _chain_texts(self, digits: int) -> list[str]:
         """Returns chain_text for every edge, worked out once per digits (a backward step's sentence)."""
         key = ("chains", digits)
-        if key in self._texts:
-            return self._texts[key]
+        if key in self._sentences:
+            return self._sentences[key]
         p, formulas, num = self.numbers, self._local_formulas[0], self._writer(digits)
+        known = self._numbers(digits).get   # num's own look-up, without a call: most numbers come up before
         texts = []
         for formula, upstream, local, downstream in zip(formulas, p.upstream, p.local, p.downstream):
             if local is None:
                 texts.append(f"{formula.replace('^T', 'ᵀ')} applied to {num(upstream)} = {num(downstream)}")
                 continue
-            up, local_text, down = num(upstream), num(local), num(downstream)
-            if formula.replace("−", "-") == local_text.replace("−", "-") or (local.__class__ is not float
-                                                                              and np.ndim(local)):
+            if upstream.__class__ is float and local.__class__ is float and downstream.__class__ is float:
+                up, local_text, down = known(upstream) or num(upstream), known(local) or num(local), \
+                    known(downstream) or num(downstream)
+                # the formula is its number (1, or x1 = 1): said once; the same as comparing with − read as -
+                said_once = formula == local_text or (("-" in formula or "-" in local_text)
+                                                      and formula.replace("−", "-") == local_text.replace("−", "-"))
+            else:
+                up, local_text, down = num(upstream), num(local), num(downstream)
+                said_once = formula.replace("−", "-") == local_text.replace("−", "-") or (
+                    local.__class__ is not float and np.ndim(local))
+            if said_once:
                 texts.append(f"{up} × {local_text} = {down}")
             else:   # the local's formula, then its number
                 texts.append(f"{up} × {formula} = {up} × {local_text} = {down}")
-        self._texts[key] = texts
+        self._sentences[key] = texts
         return texts
 
     def _writer(self, digits: int):
@@ -288,24 +297,28 @@ class Lesson:
     def _captions(self, digits: int) -> list[str]:
         """Returns every step's sentence, worked out once per digits."""
         key = ("captions", digits)
-        if key in self._texts:
-            return self._texts[key]
+        if key in self._sentences:
+            return self._sentences[key]
         g, p, num = self.graph, self.numbers, self._writer(digits)
         names = [text for text, _ in self._names]
-        chains, edges, out_name = self._chain_texts(digits), g.edges, self.output_name
+        chains, edges, nodes, out_name = self._chain_texts(digits), g.edges, g.nodes, self.output_name
+        known = self._numbers(digits).get   # num's own look-up, without a call
         captions = []
-        for step in self.steps:
-            i = step.node
-            if step.kind == "inputs":
+        for _, kind, i, step_edges in self.steps:
+            if kind == "forward":
+                value = p.values[i]
+                value = (value.__class__ is float and known(value)) or num(value)
+                captions.append(f"{names[i]} = {self.gate_text(i)} = {value}")
+            elif kind == "backward":
+                sends = "; ".join([f"to {names[edges[e].source]}: {chains[e]}" for e in step_edges])
+                grad = p.grads[i]
+                grad = (grad.__class__ is float and known(grad)) or num(grad)
+                captions.append(f"{OPS[nodes[i].op].symbol} gate {names[i]} gets upstream "
+                                f"∂{out_name}/∂{names[i]} = {grad}; {sends}")
+            else:
                 inputs = ", ".join(f"{name} = {num(p.values[v])}" for name, v in g.variables.items())
                 captions.append(f"Inputs: {inputs}" if inputs else "Inputs: constants only")
-            elif step.kind == "forward":
-                captions.append(f"{names[i]} = {self.gate_text(i)} = {num(p.values[i])}")
-            else:
-                sends = "; ".join(f"to {names[edges[e].source]}: {chains[e]}" for e in step.edges)
-                captions.append(f"{OPS[g.nodes[i].op].symbol} gate {names[i]} gets upstream "
-                                f"∂{out_name}/∂{names[i]} = {num(p.grads[i])}; {sends}")
-        self._texts[key] = captions
+        self._sentences[key] = captions
         return captions
 
     # --- JSON ------------------------------------------------------------------------------------
@@ -388,11 +401,10 @@ class Lesson:
     def _step_dicts(self, digits: int, ids: list[str], edge_ids: list[str]) -> list[dict]:
         nodes, captions = self.graph.nodes, self._captions(digits)
         steps = []
-        for step in self.steps:
-            i = step.node
-            item = {"index": step.index, "kind": step.kind, "node": None if i is None else ids[i],
-                    "edges": [edge_ids[e] for e in step.edges], "text": captions[step.index]}
-            if step.kind == "backward":
+        for (index, kind, i, step_edges), caption in zip(self.steps, captions):
+            item = {"index": index, "kind": kind, "node": None if i is None else ids[i],
+                    "edges": [edge_ids[e] for e in step_edges], "text": caption}
+            if kind == "backward":
                 item["role"] = OPS[nodes[i].op].role
             steps.append(item)
         return steps
@@ -415,6 +427,12 @@ def _tie(op: str, values: list) -> bool:
     """True where a max or min gate's two scalar inputs are equal: the gradient is split."""
     return (op in ("max", "min") and len(values) == 2 and np.ndim(values[0]) == 0 and np.ndim(values[1]) == 0
             and values[0] == values[1])
+
+
+@lru_cache(maxsize=4096)
+def _numbered(k: int) -> tuple[str, str, str]:
+    """Returns the k-th intermediate's name as typed (q3), as the lecture writes it (q₃) and in LaTeX (q_{3})."""
+    return f"{INTERMEDIATE}{k}", f"{INTERMEDIATE}{str(k).translate(_SUBSCRIPT)}", f"{INTERMEDIATE}_{{{k}}}"
 
 
 @lru_cache(maxsize=None)
