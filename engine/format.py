@@ -6,6 +6,7 @@ import math
 import numpy as np
 
 INLINE_ELEMENTS = 12   # arrays up to this size are written out; larger ones summarised
+_G = [f".{digits}g" for digits in range(16)]   # "g" formats by digits, made once
 
 
 def fmt(value, digits: int = 3) -> str:
@@ -28,14 +29,15 @@ def _nested(array, digits: int) -> str:
 def fmt_number(value, digits: int = 3) -> str:
     """Returns `value` to `digits` significant digits, with no trailing zeros.
 
-    >>> fmt_number(715.0000000000001), fmt_number(-0.19661193), fmt_number(2.2), \
-    ...     fmt_number(1e-9), fmt_number(float("inf"))
-    ('715', '-0.197', '2.2', '1e-09', 'inf')
+    >>> fmt_number(715.0000000000001), fmt_number(-0.19661193), fmt_number(2.2), fmt_number(12345.0)
+    ('715', '-0.197', '2.2', '12300')
+    >>> fmt_number(1e-9), fmt_number(1e-4), fmt_number(-0.0), fmt_number(float("inf")), fmt_number(1e300, 1)
+    ('1e-09', '0.0001', '0', 'inf', '1e+300')
     """
     if value.__class__ is float and 0 < digits <= 15 and value != 0:   # "g" writes -0.0 as "-0"
         # the common case, quickly, by one "g" format: where it writes no exponent (-4 <= exponent < digits)
         # it writes what the rule below does (the same digits, trailing zeros dropped; inf and nan too)
-        text = f"{value:.{digits}g}"
+        text = format(value, _G[digits])
         if "e" not in text:
             return text
         exponent = int(text[text.index("e") + 1:])
