@@ -14,16 +14,16 @@ def fmt(value, digits: int = 3) -> str:
     when large ("20×30 from -1.2 to 3.4")."""
     if isinstance(value, np.ndarray) and value.ndim:
         if value.size <= INLINE_ELEMENTS:
-            return _nested(value, digits)
+            return _nested(value.tolist(), value.ndim, digits)   # as Python floats: fmt_number's quick case
         return (f"{'×'.join(map(str, value.shape))} from {fmt_number(np.nanmin(value), digits)}"
                 f" to {fmt_number(np.nanmax(value), digits)}")
     return fmt_number(value, digits)
 
 
-def _nested(array, digits: int) -> str:
-    if array.ndim == 1:
-        return "[" + ", ".join(fmt_number(x, digits) for x in array) + "]"
-    return "[" + ", ".join(_nested(row, digits) for row in array) + "]"
+def _nested(items: list, ndim: int, digits: int) -> str:
+    if ndim == 1:
+        return "[" + ", ".join([fmt_number(x, digits) for x in items]) + "]"
+    return "[" + ", ".join([_nested(row, ndim - 1, digits) for row in items]) + "]"
 
 
 def fmt_number(value, digits: int = 3) -> str:
