@@ -36,15 +36,21 @@ def fmt_number(value, digits: int = 3) -> str:
     """
     if value.__class__ is float and 0 < digits <= 15 and value != 0:   # "g" writes -0.0 as "-0"
         # the common case, quickly, by one "g" format: where it writes no exponent (-4 <= exponent < digits)
-        # it writes what the rule below does (the same digits, trailing zeros dropped; inf and nan too)
+        # it writes what _by_rule does (the same digits, trailing zeros dropped; inf and nan too)
         text = format(value, _G[digits])
         if "e" not in text:
             return text
         exponent = int(text[text.index("e") + 1:])
-        if 0 <= exponent < 6:   # 12300, not 1.23e+04: the rule below writes these whole
+        if 0 <= exponent < 6:   # 12300, not 1.23e+04: _by_rule writes these whole
             return f"{float(text):.0f}"
-        if -300 < exponent < 300:   # else the rule's rounding may overflow, or lose digits (subnormals)
+        if -300 < exponent < 300:   # else its rounding may overflow, or lose digits (subnormals)
             return text
+    return _by_rule(value, digits)
+
+
+def _by_rule(value, digits: int) -> str:
+    """Returns fmt_number's text by its rule, for any number: round to `digits`, then write it plainly from 1e-4
+    up to 10^max(digits, 6) (12300 rather than 1.23e+04), else with an exponent."""
     value = float(value)
     if not math.isfinite(value):
         return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")

@@ -25,7 +25,6 @@ from .analysis import Analysis, analyze
 from .exact import exact_text
 from .format import fmt, fmt_number
 from .formulas import gate_formulas
-from .graph import Node
 from .ops import OPS
 
 TEXT_CHARS = 120          # a node's text in the JSON is cut here (the whole is in "expr")
@@ -191,13 +190,7 @@ class Lesson:
 
     def num(self, x, digits: int) -> str:
         """Returns a number as captions write it (true minus signs), worked out once per number and digits."""
-        if x.__class__ is not float:
-            return _num(x, digits)
-        texts = self._numbers(digits)
-        text = texts.get(x)
-        if text is None:
-            text = texts[x] = _num(x, digits)
-        return text
+        return self._writer(digits)(x)
 
     def _numbers(self, digits: int) -> dict:
         """Returns the texts of the floats written so far to `digits` digits, by float."""
@@ -291,7 +284,7 @@ class Lesson:
         return last if step == "end" or step > last else step
 
     def caption(self, step: Step, digits: int = 3) -> str:
-        """Returns the step's sentence, in lecture names and the drawing's digits."""
+        """Returns the sentence of one of this lesson's steps, in lecture names and the drawing's digits."""
         return self._captions(digits)[step.index]
 
     def _captions(self, digits: int) -> list[str]:
@@ -365,7 +358,8 @@ class Lesson:
                 plain_value, plain_grad = _plain(value), _plain(grad)
                 shape = [] if value.__class__ is float else list(np.shape(value))
                 nonfinite = not (value_finite and _finite(grad))
-            item = {"id": ids[i], "op": node.op, "label": OPS[node.op].symbol if node.inputs else text,
+            label = OPS[node.op].symbol if node.inputs else text   # a gate by its symbol, a leaf as typed
+            item = {"id": ids[i], "op": node.op, "label": label,
                     "name": names[i][0], "name_latex": names[i][1],
                     "text": text[:TEXT_CHARS - 1] + "…" if long else text,
                     "latex": None if long else node.latex,
@@ -453,10 +447,6 @@ def _latex_name(name: str) -> str:
         return f"{m.group(1)}_{{{m.group(2)}}}"
     escaped = plain.replace("_", r"\_")
     return escaped if len(plain) == 1 else rf"\mathrm{{{escaped}}}"
-
-
-def _label(node: Node) -> str:
-    return node.text if node.is_leaf else OPS[node.op].symbol
 
 
 def _num(x, digits: int) -> str:
