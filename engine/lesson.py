@@ -192,13 +192,6 @@ class Lesson:
         """Returns a number as captions write it (true minus signs), worked out once per number and digits."""
         return self._writer(digits)(x)
 
-    def _numbers(self, digits: int) -> dict:
-        """Returns the texts of the floats written so far to `digits` digits, by float."""
-        texts = self._texts.get(digits)
-        if texts is None:
-            texts = self._texts[digits] = {}
-        return texts
-
     def chain_text(self, e: int, digits: int = 3) -> str:
         """Returns one edge's chain rule in numbers: "−4 × 1 = −4", or for an array op
         "Wᵀ· applied to [..] = [..]"."""
@@ -210,7 +203,7 @@ class Lesson:
         if key in self._sentences:
             return self._sentences[key]
         p, formulas, num = self.numbers, self._local_formulas[0], self._writer(digits)
-        known = self._numbers(digits).get   # num's own look-up, without a call: most numbers come up before
+        known = self._texts.setdefault(digits, {}).get   # num's look-up without a call: most come up before
         texts = []
         for formula, upstream, local, downstream in zip(formulas, p.upstream, p.local, p.downstream):
             if local is None:
@@ -219,7 +212,8 @@ class Lesson:
             if upstream.__class__ is float and local.__class__ is float and downstream.__class__ is float:
                 up, local_text, down = known(upstream) or num(upstream), known(local) or num(local), \
                     known(downstream) or num(downstream)
-                # the formula is its number (1, or x1 = 1): said once; the same as comparing with − read as -
+                # a formula that is its own number (1) is said once; − and - read alike, so == decides where
+                # neither holds a -
                 said_once = formula == local_text or (("-" in formula or "-" in local_text)
                                                       and formula.replace("−", "-") == local_text.replace("−", "-"))
             else:
@@ -235,7 +229,7 @@ class Lesson:
 
     def _writer(self, digits: int):
         """Returns num(·, digits) as a function of the number alone, for a loop over many."""
-        texts = self._numbers(digits)
+        texts = self._texts.setdefault(digits, {})
 
         def write(x) -> str:
             if x.__class__ is not float:
@@ -295,7 +289,7 @@ class Lesson:
         g, p, num = self.graph, self.numbers, self._writer(digits)
         names = [text for text, _ in self._names]
         chains, edges, nodes, out_name = self._chain_texts(digits), g.edges, g.nodes, self.output_name
-        known = self._numbers(digits).get   # num's own look-up, without a call
+        known = self._texts.setdefault(digits, {}).get   # num's look-up, without a call
         captions = []
         for _, kind, i, step_edges in self.steps:
             if kind == "forward":
@@ -346,7 +340,8 @@ class Lesson:
         out_degree, names, exact_values = self.out_degree, self._names, a.exact_values
         isfinite = math.isfinite
         nodes = []
-        for i, (node, value, grad) in enumerate(zip(self.graph.nodes, p.values, p.grads)):
+        for i, (node, value, grad, (name, name_latex), degree) in enumerate(
+                zip(self.graph.nodes, p.values, p.grads, names, out_degree)):
             text = node.text
             long = len(text) > TEXT_CHARS  # a whole subexpression per node would be O(n²)
             if value.__class__ is float and grad.__class__ is float:   # the common case, without numpy
@@ -360,14 +355,14 @@ class Lesson:
                 nonfinite = not (value_finite and _finite(grad))
             label = OPS[node.op].symbol if node.inputs else text   # a gate by its symbol, a leaf as typed
             item = {"id": ids[i], "op": node.op, "label": label,
-                    "name": names[i][0], "name_latex": names[i][1],
+                    "name": name, "name_latex": name_latex,
                     "text": text[:TEXT_CHARS - 1] + "…" if long else text,
                     "latex": None if long else node.latex,
                     "value": plain_value, "grad": plain_grad, "shape": shape, "nonfinite": nonfinite,
                     "produced_nonfinite": not value_finite and self._produced_nonfinite(i)}
             if node.op in OPS:
                 item["role"] = OPS[node.op].role
-            degree = item["fan_out"] = out_degree[i]
+            item["fan_out"] = degree
             if degree > 1:
                 item["fan_out_role"] = "fan-out adds: the shares coming back are summed"
             if exact_values is not None:
@@ -382,13 +377,14 @@ class Lesson:
         nodes = g.nodes
         texts, latexes = self._local_formulas
         edges = []
-        for e, (edge, upstream, local, downstream) in enumerate(zip(g.edges, p.upstream, p.local, p.downstream)):
-            edges.append({"id": edge_ids[e], "source": ids[edge.source], "target": ids[edge.target],
+        for edge_id, edge, upstream, local, downstream, text, latex in zip(
+                edge_ids, g.edges, p.upstream, p.local, p.downstream, texts, latexes):
+            edges.append({"id": edge_id, "source": ids[edge.source], "target": ids[edge.target],
                           "operand": edge.operand,
                           "upstream": upstream + 0.0 if upstream.__class__ is float else _plain(upstream),
                           "local": local + 0.0 if local.__class__ is float else _plain(local),
                           "downstream": downstream + 0.0 if downstream.__class__ is float else _plain(downstream),
-                          "local_formula": texts[e], "local_latex": latexes[e],
+                          "local_formula": text, "local_latex": latex,
                           "role": OPS[nodes[edge.target].op].role})
         return edges
 
