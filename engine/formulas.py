@@ -116,22 +116,57 @@ def edge_formula(op_name: str, operand: int, operands: tuple, tie: bool, out_nam
     `diagonal` wraps an elementwise op's formula on arrays as diag(...).
     """
     literals = tuple(literal for _, literal in operands)
-    template = _template(op_name, operand, literals, tie, latex)
-    names = [name for name, _ in operands]
-    op = OPS[op_name]
-    if op.elementwise:
-        for hold, name in zip(_HOLD_NAMES, names):
-            template = template.replace(hold, name)
-        if _HOLD_OUT_NAME in template:
-            template = template.replace(_HOLD_OUT_NAME, _out_symbol(op_name, latex) or out_name)
-        if not latex and ("*" in template or "-" in template or "^" in template):   # else it changes nothing
-            template = _teacher_text(template)
-        if diagonal:
-            return rf"\operatorname{{diag}}\left({template}\right)" if latex else f"diag({template})"
+    formula = gate_formulas(op_name, literals, tie, diagonal)[latex][operand]
+    if formula.__class__ is str:
+        return formula
+    return formula.named(range(len(operands)), [name for name, _ in operands], out_name)
+
+
+@lru_cache(maxsize=4096)
+def gate_formulas(op_name: str, literals: tuple, tie: bool, diagonal: bool) -> tuple[tuple, tuple]:
+    """Returns the local formula of each operand of one gate, as text and as LaTeX: the finished formula where
+    it names no operand (add's 1, sigmoid's σ(1 − σ)), else a Template to put the operands' names into.
+
+    Worked out once per gate of its kind (op, literal numbers, tie, diagonal), so a big graph's many alike
+    gates cost one look-up each."""
+    return tuple(tuple(_prepared(op_name, operand, literals, tie, latex, diagonal)
+                       for operand in range(len(literals))) for latex in (False, True))
+
+
+class Template:
+    """A local formula still to be given its operands' names, as a teacher writes them (2x, [x > 0], diag(y))."""
+
+    __slots__ = ("text", "op_name", "latex", "diagonal", "elementwise")
+
+    def __init__(self, text: str, op_name: str, latex: bool, diagonal: bool):
+        self.text, self.op_name, self.latex, self.diagonal = text, op_name, latex, diagonal
+        self.elementwise = OPS[op_name].elementwise
+
+    def named(self, inputs, names: list, out_name: str) -> str:
+        """Returns the formula with names[j] for each operand j in `inputs`, and `out_name` for the gate's output."""
+        text, latex = self.text, self.latex
+        if not self.elementwise:
+            for mark, j in zip(("§a§", "§b§"), inputs):
+                text = text.replace(mark, names[j])
+            return text
+        for hold, j in zip(_HOLD_NAMES, inputs):
+            text = text.replace(hold, names[j])
+        if _HOLD_OUT_NAME in text:
+            text = text.replace(_HOLD_OUT_NAME, _out_symbol(self.op_name, latex) or out_name)
+        if not latex and ("*" in text or "-" in text or "^" in text):   # else it changes nothing
+            text = _teacher_text(text)
+        if self.diagonal:
+            return rf"\operatorname{{diag}}\left({text}\right)" if latex else f"diag({text})"
+        return text
+
+
+def _prepared(op_name: str, operand: int, literals: tuple, tie: bool, latex: bool, diagonal: bool) -> str | Template:
+    """Returns one formula of gate_formulas."""
+    template = Template(_template(op_name, operand, literals, tie, latex), op_name, latex, diagonal)
+    marks = _HOLD_NAMES + (_HOLD_OUT_NAME,) if template.elementwise else ("§a§", "§b§")
+    if any(mark in template.text for mark in marks):
         return template
-    for mark, name in zip(("§a§", "§b§"), names):
-        template = template.replace(mark, name)
-    return template
+    return template.named((), [], "")
 
 
 @lru_cache(maxsize=1024)

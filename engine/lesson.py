@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
 from .analysis import Analysis, analyze
 from .exact import exact_text
-from .format import fmt
-from .formulas import edge_formula
-from .graph import Node
+from .format import fmt, fmt_number
+from .formulas import gate_formulas
 from .ops import OPS
 
 TEXT_CHARS = 120          # a node's text in the JSON is cut here (the whole is in "expr")
@@ -34,8 +33,7 @@ OUTPUT_NAMES = ("f", "L", "out")   # the first one not taken names the output
 INTERMEDIATE = "q"
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):   # a record, made as a tuple is: a big graph has thousands of steps, per request
     """One lecture step: the inputs (kind "inputs"), one gate forward, or one gate backward.
 
     `node` and `edges` are indices into the graph; ids such as n3/e5 are written only in JSON and SVG.
@@ -92,8 +90,8 @@ class Lesson:
         self.graph = analysis.graph
         self.numbers = analysis.numbers
         self.memo: dict = {}     # what drawings of this lesson work out once (engine.render)
-        self._formulas: dict = {}
-        self._texts: dict = {}   # (float, digits) -> its text: a gradient is written in several captions
+        self._texts: dict = {}       # digits -> {float: its text}: a gradient is written in several captions
+        self._sentences: dict = {}   # (what, digits) -> the chain texts or the captions, written once
 
     @property
     def expr(self) -> str:
@@ -130,7 +128,7 @@ class Lesson:
         names: list[tuple[str, str] | None] = [None] * len(g.nodes)
         for i, node in enumerate(g.nodes):
             given = node.name
-            if node.is_leaf:
+            if not node.inputs:   # a leaf
                 names[i] = (node.text, node.latex)
             elif given:
                 names[i] = (given, _latex_name(given))
@@ -145,9 +143,9 @@ class Lesson:
             k = 0
             for i in unnamed:
                 k += 1
-                while f"{INTERMEDIATE}{k}" in taken:
+                while _numbered(k)[0] in taken:
                     k += 1
-                names[i] = (f"{INTERMEDIATE}{str(k).translate(_SUBSCRIPT)}", f"{INTERMEDIATE}_{{{k}}}")
+                names[i] = _numbered(k)[1:]
         return names
 
     def name(self, index: int) -> str:
@@ -164,65 +162,94 @@ class Lesson:
     # --- formulas --------------------------------------------------------------------------------
 
     def local_formula(self, edge_index: int, latex: bool = False) -> str:
-        key = (edge_index, latex)   # asked by the JSON, the captions and the drawing alike
-        if key not in self._formulas:
-            self._formulas[key] = self._local_formula(edge_index, latex)
-        return self._formulas[key]
-
-    def _local_formula(self, edge_index: int, latex: bool = False) -> str:
         """Returns d target / d source for one edge, simplified, in its gate's own input names:
         2x for x², σ(1 − σ) for a sigmoid, ½ (tie) for max at a tie."""
-        g, p = self.graph, self.numbers
-        edge = g.edges[edge_index]
-        target = g.nodes[edge.target]
-        operands = tuple(self._operand(i, latex) for i in target.inputs)
-        out = p.values[edge.target]
-        diagonal = out.__class__ is not float and OPS[target.op].elementwise and np.ndim(out) > 0
-        tie = target.op in ("max", "min") and _tie(target.op, [p.values[i] for i in target.inputs])
-        return edge_formula(target.op, edge.operand, operands, tie,
-                            self.name(edge.target) if not latex else self.latex_name(edge.target),
-                            latex, diagonal)
+        return self._local_formulas[latex][edge_index]
 
-    def _operand(self, index: int, latex: bool) -> tuple[str, str | None]:
-        """Returns (name, exact constant or None): a literal number is put into the formula as a number."""
-        node = self.graph.nodes[index]
-        return self._names[index][latex], (node.exact if node.op == "const" else None)
+    @cached_property
+    def _local_formulas(self) -> tuple[list[str], list[str]]:
+        """Returns every edge's local formula as text and as LaTeX: asked by the JSON, the captions and the
+        drawing alike, so worked out once, all together, gate by gate."""
+        g, values = self.graph, self.numbers.values
+        nodes, edges = g.nodes, g.edges
+        text_names, latex_names = [text for text, _ in self._names], [latex for _, latex in self._names]
+        literals = [node.exact if node.op == "const" else None for node in nodes]   # put in as numbers
+        texts, latexes = [""] * len(edges), [""] * len(edges)
+        for i, (node, out, in_edges) in enumerate(zip(nodes, values, g.in_edges)):
+            if not in_edges:
+                continue
+            op, inputs = node.op, node.inputs
+            diagonal = out.__class__ is not float and OPS[op].elementwise and np.ndim(out) > 0
+            tie = op in ("max", "min") and _tie(op, [values[j] for j in inputs])
+            text_formulas, latex_formulas = gate_formulas(op, tuple([literals[j] for j in inputs]), tie, diagonal)
+            for e in in_edges:
+                text, latex = text_formulas[edges[e].operand], latex_formulas[edges[e].operand]
+                texts[e] = text if text.__class__ is str else text.named(inputs, text_names, text_names[i])
+                latexes[e] = latex if latex.__class__ is str else latex.named(inputs, latex_names, latex_names[i])
+        return texts, latexes
 
     def num(self, x, digits: int) -> str:
         """Returns a number as captions write it (true minus signs), worked out once per number and digits."""
-        if x.__class__ is not float:
-            return _num(x, digits)
-        key = (x, digits)
-        text = self._texts.get(key)
-        if text is None:
-            text = self._texts[key] = _num(x, digits)
-        return text
+        return self._writer(digits)(x)
 
     def chain_text(self, e: int, digits: int = 3) -> str:
         """Returns one edge's chain rule in numbers: "−4 × 1 = −4", or for an array op
         "Wᵀ· applied to [..] = [..]"."""
-        p = self.numbers
-        formula = self.local_formula(e)
-        if p.local[e] is None:
-            return (f"{formula.replace('^T', 'ᵀ')} applied to {self.num(p.upstream[e], digits)} "
-                    f"= {self.num(p.downstream[e], digits)}")
-        num = self.num
-        up, local, down = num(p.upstream[e], digits), num(p.local[e], digits), num(p.downstream[e], digits)
-        if formula.replace("−", "-") == local.replace("−", "-") or (p.local[e].__class__ is not float
-                                                                    and np.ndim(p.local[e])):
-            return f"{up} × {local} = {down}"
-        return f"{up} × {formula} = {up} × {local} = {down}"   # the local's formula, then its number
+        return self._chain_texts(digits)[e]
+
+    def _chain_texts(self, digits: int) -> list[str]:
+        """Returns chain_text for every edge, worked out once per digits (a backward step's sentence)."""
+        key = ("chains", digits)
+        if key in self._sentences:
+            return self._sentences[key]
+        p, formulas, num = self.numbers, self._local_formulas[0], self._writer(digits)
+        known = self._texts.setdefault(digits, {}).get   # num's look-up without a call: most come up before
+        texts = []
+        for formula, upstream, local, downstream in zip(formulas, p.upstream, p.local, p.downstream):
+            if local is None:
+                texts.append(f"{formula.replace('^T', 'ᵀ')} applied to {num(upstream)} = {num(downstream)}")
+                continue
+            if upstream.__class__ is float and local.__class__ is float and downstream.__class__ is float:
+                up, local_text, down = known(upstream) or num(upstream), known(local) or num(local), \
+                    known(downstream) or num(downstream)
+                # a formula that is its own number (1) is said once; − and - read alike, so == decides where
+                # neither holds a -
+                said_once = formula == local_text or (("-" in formula or "-" in local_text)
+                                                      and formula.replace("−", "-") == local_text.replace("−", "-"))
+            else:
+                up, local_text, down = num(upstream), num(local), num(downstream)
+                said_once = formula.replace("−", "-") == local_text.replace("−", "-") or (
+                    local.__class__ is not float and np.ndim(local))
+            if said_once:
+                texts.append(f"{up} × {local_text} = {down}")
+            else:   # the local's formula, then its number
+                texts.append(f"{up} × {formula} = {up} × {local_text} = {down}")
+        self._sentences[key] = texts
+        return texts
+
+    def _writer(self, digits: int):
+        """Returns num(·, digits) as a function of the number alone, for a loop over many."""
+        texts = self._texts.setdefault(digits, {})
+
+        def write(x) -> str:
+            if x.__class__ is not float:
+                return _num(x, digits)
+            text = texts.get(x)
+            if text is None:
+                text = texts[x] = fmt_number(x, digits).replace("-", "−")   # _num, for a float
+            return text
+        return write
 
     def gate_text(self, index: int) -> str:
         """Returns a gate in its inputs' names: w0 × x0, σ(q₄), exp(q₅), −q₄."""
-        node = self.graph.nodes[index]
-        op = OPS[node.op]
-        names = [self.name(i) for i in node.inputs]
-        if op.is_function:
-            return f"{op.symbol if op.symbol.isalpha() and len(op.symbol) == 1 else op.name}({', '.join(names)})"
-        if len(names) == 1:
-            return f"{op.symbol}{names[0]}"
-        return f" {op.symbol} ".join(names) if op.precedence == 1 else f"{names[0]} {op.symbol} {names[1]}"
+        node, names = self.graph.nodes[index], self._names
+        call, symbol, joins_all = _gate_form(node.op)
+        inputs = [names[i][0] for i in node.inputs]
+        if call:
+            return f"{symbol}({', '.join(inputs)})"
+        if len(inputs) == 1:
+            return f"{symbol}{inputs[0]}"
+        return f" {symbol} ".join(inputs) if joins_all else f"{inputs[0]} {symbol} {inputs[1]}"
 
     # --- steps -----------------------------------------------------------------------------------
 
@@ -232,9 +259,10 @@ class Lesson:
         g = self.graph
         gates = [i for i, node in enumerate(g.nodes) if not node.is_leaf]
         steps = [Step(0, "inputs")]
+        edges = {i: tuple(g.in_edges[i]) for i in gates}   # a gate's, forward and backward
         for kind, order in (("forward", gates), ("backward", reversed(gates))):
             for i in order:
-                steps.append(Step(len(steps), kind, i, tuple(g.in_edges[i])))
+                steps.append(Step(len(steps), kind, i, edges[i]))
         return tuple(steps)
 
     def reveal(self, step: int | None) -> Reveal:
@@ -250,17 +278,35 @@ class Lesson:
         return last if step == "end" or step > last else step
 
     def caption(self, step: Step, digits: int = 3) -> str:
-        """Returns the step's sentence, in lecture names and the drawing's digits."""
-        g, p = self.graph, self.numbers
-        if step.kind == "inputs":
-            inputs = ", ".join(f"{name} = {self.num(p.values[i], digits)}" for name, i in g.variables.items())
-            return f"Inputs: {inputs}" if inputs else "Inputs: constants only"
-        i = step.node
-        if step.kind == "forward":
-            return f"{self.name(i)} = {self.gate_text(i)} = {self.num(p.values[i], digits)}"
-        sends = "; ".join(f"to {self.name(g.edges[e].source)}: {self.chain_text(e, digits)}" for e in step.edges)
-        return (f"{OPS[g.nodes[i].op].symbol} gate {self.name(i)} gets upstream "
-                f"∂{self.output_name}/∂{self.name(i)} = {self.num(p.grads[i], digits)}; {sends}")
+        """Returns the sentence of one of this lesson's steps, in lecture names and the drawing's digits."""
+        return self._captions(digits)[step.index]
+
+    def _captions(self, digits: int) -> list[str]:
+        """Returns every step's sentence, worked out once per digits."""
+        key = ("captions", digits)
+        if key in self._sentences:
+            return self._sentences[key]
+        g, p, num = self.graph, self.numbers, self._writer(digits)
+        names = [text for text, _ in self._names]
+        chains, edges, nodes, out_name = self._chain_texts(digits), g.edges, g.nodes, self.output_name
+        known = self._texts.setdefault(digits, {}).get   # num's look-up, without a call
+        captions = []
+        for _, kind, i, step_edges in self.steps:
+            if kind == "forward":
+                value = p.values[i]
+                value = (value.__class__ is float and known(value)) or num(value)
+                captions.append(f"{names[i]} = {self.gate_text(i)} = {value}")
+            elif kind == "backward":
+                sends = "; ".join([f"to {names[edges[e].source]}: {chains[e]}" for e in step_edges])
+                grad = p.grads[i]
+                grad = (grad.__class__ is float and known(grad)) or num(grad)
+                captions.append(f"{OPS[nodes[i].op].symbol} gate {names[i]} gets upstream "
+                                f"∂{out_name}/∂{names[i]} = {grad}; {sends}")
+            else:
+                inputs = ", ".join(f"{name} = {num(p.values[v])}" for name, v in g.variables.items())
+                captions.append(f"Inputs: {inputs}" if inputs else "Inputs: constants only")
+        self._sentences[key] = captions
+        return captions
 
     # --- JSON ------------------------------------------------------------------------------------
 
@@ -269,65 +315,89 @@ class Lesson:
         give numbers to `digits` significant digits, as the drawing does."""
         a, g, p = self.analysis, self.graph, self.numbers
         out = g.output
-        out_degree = self.out_degree
-        nodes = []
-        names, values, grads, exact_values = self._names, p.values, p.grads, a.exact_values
-        for i, node in enumerate(g.nodes):
-            long = len(node.text) > TEXT_CHARS  # a whole subexpression per node would be O(n²)
-            value, grad = values[i], grads[i]
-            value_finite, grad_finite = _finite(value), _finite(grad)
-            item = {"id": g.id(i), "op": node.op, "label": _label(node), "name": names[i][0],
-                    "name_latex": names[i][1],
-                    "text": node.text[:TEXT_CHARS - 1] + "…" if long else node.text,
-                    "latex": None if long else node.latex,
-                    "value": _plain(value), "grad": _plain(grad),
-                    "shape": [] if value.__class__ is float else list(np.shape(value)),
-                    "nonfinite": not (value_finite and grad_finite),
-                    "produced_nonfinite": not value_finite and self._produced_nonfinite(i)}
-            if node.op in OPS:
-                item["role"] = OPS[node.op].role
-            item["fan_out"] = out_degree[i]
-            if out_degree[i] > 1:
-                item["fan_out_role"] = "fan-out adds: the shares coming back are summed"
-            if exact_values is not None:
-                item["exact"] = exact_text(exact_values[i])
-                if i in a.exact_reasons:
-                    item["exact_note"] = a.exact_reasons[i]   # why this node is a float: said in the panel
-            nodes.append(item)
-        edges = []
-        for e, edge in enumerate(g.edges):
-            target = g.nodes[edge.target]
-            edges.append({"id": f"e{e}", "source": g.id(edge.source), "target": g.id(edge.target),
-                          "operand": edge.operand, "upstream": _plain(p.upstream[e]),
-                          "local": _plain(p.local[e]), "downstream": _plain(p.downstream[e]),
-                          "local_formula": self.local_formula(e),
-                          "local_latex": self.local_formula(e, latex=True),
-                          "role": OPS[target.op].role})
+        ids = [g.id(i) for i in range(len(g.nodes))]   # asked once per node, not once per mention
+        edge_ids = [f"e{e}" for e in range(len(g.edges))]
         return {
             "expr": a.expr,
             "latex": self.latex,
             "formula_latex": self.formula_latex,
             "granularity": a.granularity,
             "exact": a.exact,
-            "output": {"id": g.id(out), "value": _plain(p.values[out]), "name": self.output_name,
+            "output": {"id": ids[out], "value": _plain(p.values[out]), "name": self.output_name,
                        "name_latex": self.latex_name(out)},
             "variables": {name: {"value": _plain(p.values[i]), "grad": _plain(p.grads[i]),
                                  "shape": list(np.shape(p.values[i]))}
                           for name, i in g.variables.items()},
             "upstream": _plain(a.seed),
-            "nodes": nodes,
-            "edges": edges,
+            "nodes": self._node_dicts(ids),
+            "edges": self._edge_dicts(ids, edge_ids),
             "gradcheck": a.gradcheck,
-            "steps": [self.step_dict(s, digits) for s in self.steps],
+            "steps": self._step_dicts(digits, ids, edge_ids),
         }
 
-    def step_dict(self, step: Step, digits: int = 3) -> dict:
-        item = {"index": step.index, "kind": step.kind,
-                "node": None if step.node is None else self.graph.id(step.node),
-                "edges": [f"e{e}" for e in step.edges], "text": self.caption(step, digits)}
-        if step.kind == "backward":
-            item["role"] = OPS[self.graph.nodes[step.node].op].role
-        return item
+    def _node_dicts(self, ids: list[str]) -> list[dict]:
+        a, p = self.analysis, self.numbers
+        out_degree, names, exact_values = self.out_degree, self._names, a.exact_values
+        isfinite = math.isfinite
+        nodes = []
+        for i, (node, value, grad, (name, name_latex), degree) in enumerate(
+                zip(self.graph.nodes, p.values, p.grads, names, out_degree)):
+            text = node.text
+            long = len(text) > TEXT_CHARS  # a whole subexpression per node would be O(n²)
+            if value.__class__ is float and grad.__class__ is float:   # the common case, without numpy
+                value_finite = isfinite(value)
+                plain_value, plain_grad, shape = value + 0.0, grad + 0.0, []   # + 0.0: -0.0 is written 0.0
+                nonfinite = not (value_finite and isfinite(grad))
+            else:
+                value_finite = _finite(value)
+                plain_value, plain_grad = _plain(value), _plain(grad)
+                shape = [] if value.__class__ is float else list(np.shape(value))
+                nonfinite = not (value_finite and _finite(grad))
+            label = OPS[node.op].symbol if node.inputs else text   # a gate by its symbol, a leaf as typed
+            item = {"id": ids[i], "op": node.op, "label": label,
+                    "name": name, "name_latex": name_latex,
+                    "text": text[:TEXT_CHARS - 1] + "…" if long else text,
+                    "latex": None if long else node.latex,
+                    "value": plain_value, "grad": plain_grad, "shape": shape, "nonfinite": nonfinite,
+                    "produced_nonfinite": not value_finite and self._produced_nonfinite(i)}
+            if node.op in OPS:
+                item["role"] = OPS[node.op].role
+            item["fan_out"] = degree
+            if degree > 1:
+                item["fan_out_role"] = "fan-out adds: the shares coming back are summed"
+            if exact_values is not None:
+                item["exact"] = exact_text(exact_values[i])
+                if i in a.exact_reasons:
+                    item["exact_note"] = a.exact_reasons[i]   # why this node is a float: said in the panel
+            nodes.append(item)
+        return nodes
+
+    def _edge_dicts(self, ids: list[str], edge_ids: list[str]) -> list[dict]:
+        g, p = self.graph, self.numbers
+        nodes = g.nodes
+        texts, latexes = self._local_formulas
+        edges = []
+        for edge_id, edge, upstream, local, downstream, text, latex in zip(
+                edge_ids, g.edges, p.upstream, p.local, p.downstream, texts, latexes):
+            edges.append({"id": edge_id, "source": ids[edge.source], "target": ids[edge.target],
+                          "operand": edge.operand,
+                          "upstream": upstream + 0.0 if upstream.__class__ is float else _plain(upstream),
+                          "local": local + 0.0 if local.__class__ is float else _plain(local),
+                          "downstream": downstream + 0.0 if downstream.__class__ is float else _plain(downstream),
+                          "local_formula": text, "local_latex": latex,
+                          "role": OPS[nodes[edge.target].op].role})
+        return edges
+
+    def _step_dicts(self, digits: int, ids: list[str], edge_ids: list[str]) -> list[dict]:
+        nodes, captions = self.graph.nodes, self._captions(digits)
+        steps = []
+        for (index, kind, i, step_edges), caption in zip(self.steps, captions):
+            item = {"index": index, "kind": kind, "node": None if i is None else ids[i],
+                    "edges": [edge_ids[e] for e in step_edges], "text": caption}
+            if kind == "backward":
+                item["role"] = OPS[nodes[i].op].role
+            steps.append(item)
+        return steps
 
     @cached_property
     def out_degree(self) -> list[int]:
@@ -349,6 +419,22 @@ def _tie(op: str, values: list) -> bool:
             and values[0] == values[1])
 
 
+@lru_cache(maxsize=4096)
+def _numbered(k: int) -> tuple[str, str, str]:
+    """Returns the k-th intermediate's name as typed (q3), as the lecture writes it (q₃) and in LaTeX (q_{3})."""
+    return f"{INTERMEDIATE}{k}", f"{INTERMEDIATE}{str(k).translate(_SUBSCRIPT)}", f"{INTERMEDIATE}_{{{k}}}"
+
+
+@lru_cache(maxsize=None)
+def _gate_form(op_name: str) -> tuple[bool, str, bool]:
+    """Returns how gate_text writes a gate of this op: (as a call?, the function's name or the operator,
+    the operator between every input?)."""
+    op = OPS[op_name]
+    if op.is_function:
+        return True, op.symbol if op.symbol.isalpha() and len(op.symbol) == 1 else op.name, False
+    return False, op.symbol, op.precedence == 1
+
+
 def _latex_name(name: str) -> str:
     """Returns q₃ as q_{3}, w0 as w_{0}; longer names as \\mathrm{...}."""
     plain = name.translate(str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789"))
@@ -357,10 +443,6 @@ def _latex_name(name: str) -> str:
         return f"{m.group(1)}_{{{m.group(2)}}}"
     escaped = plain.replace("_", r"\_")
     return escaped if len(plain) == 1 else rf"\mathrm{{{escaped}}}"
-
-
-def _label(node: Node) -> str:
-    return node.text if node.is_leaf else OPS[node.op].symbol
 
 
 def _num(x, digits: int) -> str:
