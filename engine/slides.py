@@ -148,7 +148,8 @@ def to_tikz(lesson: Lesson, view: View = View(), beamer: bool = False) -> str:
     candidates = []
     for labels in (view.labels, "lecture") if view.labels == "all" else (view.labels,):
         for rankdir in ("LR", "TB") if view.rankdir not in ("LR", "TB") else (view.rankdir,):
-            tikz_view = View(labels=labels, digits=view.digits, theme=view.theme, rankdir=rankdir)
+            # every node drawn (a TikZ node per graph node, an edge per edge): no group collapsed into a box
+            tikz_view = View(labels=labels, digits=view.digits, theme=view.theme, rankdir=rankdir, groups="none")
             layout = json.loads(run_tool(["dot", "-Tjson"], to_dot(lesson, tikz_view, theme=small,
                                                                    full_grads=True).encode()))
             fit = min(1.0, BEAMER_TEXTWIDTH_PT / _size(layout)[0], BEAMER_HEIGHT_PT / _size(layout)[1])
@@ -174,10 +175,16 @@ def to_tikz(lesson: Lesson, view: View = View(), beamer: bool = False) -> str:
              r"  var/.style={draw, rounded corners, align=center, fill=blue!4},",
              r"  gate/.style={draw, ellipse, align=center, inner sep=0pt}, const/.style={text=gray},",
              rf"  lab/.style={{font=\fontsize{{{TIKZ_EDGE_PT}}}{{{TIKZ_EDGE_PT + 1}}}\selectfont, align=center}}]"]
+    copies = set()   # a far use of a variable is drawn from a copy of its name beside the gate (engine.render)
     for obj in layout.get("objects", []):
+        x, y = (float(v) for v in obj["pos"].split(","))
+        if "-at-" in obj["name"]:
+            copies.add(obj["name"])
+            source = int(obj["name"].split("-at-")[0][1:])
+            lines.append(rf"\node[const] ({obj['name']}) at ({x:.1f},{y:.1f}) {{${lesson.latex_name(source)}$}};")
+            continue
         index = int(obj["name"][1:])
         node = g.nodes[index]
-        x, y = (float(v) for v in obj["pos"].split(","))
         size = rf"minimum width={float(obj['width']) * 72:.0f}pt, minimum height={float(obj['height']) * 72:.0f}pt"
         name = lesson.latex_name(index)
         if node.op == "const":
@@ -203,7 +210,9 @@ def to_tikz(lesson: Lesson, view: View = View(), beamer: bool = False) -> str:
         numbers = (rf"{_tex(p.upstream[e], d)} \times {_tex(p.local[e], d)} = {_tex(p.downstream[e], d)}"
                    if p.local[e] is not None and getattr(p.upstream[e], "ndim", 0) == 0
                    else rf"\downarrow {_tex(p.downstream[e], d)}")
-        lines.append(rf"\draw[->] (n{edge.source}) -- (n{edge.target});")
+        start = f"n{edge.source}-at-n{edge.target}"
+        start = start if start in copies else f"n{edge.source}"
+        lines.append(rf"\draw[->] ({start}) -- (n{edge.target});")
         if e in label_at and view.labels in ("all", "formulas", "grads"):
             x, y = label_at[e]
             at = backward_at.get(edge.target)   # each line on its own: \\ may not sit inside a group

@@ -1,6 +1,7 @@
 """Slide exports: 16:9 slides per step (PDF pages, PNGs, a GIF) with the step's number and sentence, refused by
 size and never by time; TikZ that fits a Beamer frame, and a Beamer frame whose overlays are the steps."""
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -9,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from chainrule.engine import ChainruleError, LimitError, Lesson, analyze, explain
+from chainrule.engine.groups import GROUP_NODES
 from chainrule.engine.render import View
 from chainrule.engine.slides import MAX_SLIDE_NODES, MAX_TIKZ_NODES, steps_gif, steps_pdf, steps_zip, to_tikz
 
@@ -94,6 +96,24 @@ def test_tikz_compiles_and_fits_a_16_by_9_beamer_frames_text_width(tmp_path, exp
     pdf = compile_tex(tmp_path, to_tikz(lesson(expr, values)))
     box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
     assert float(box.width) <= 398 + 2 * 4 + 1      # \textwidth, plus the standalone border
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no LaTeX installed here")
+def test_tikz_of_a_big_graph_draws_far_variables_from_copies_beside_their_gates(tmp_path):
+    # past 100 nodes a drawing collapses groups and names a far use of x again beside its gate: TikZ shows
+    # every node, and draws x's far uses from those copies
+    expr = "x"
+    for i in range(40):
+        expr = f"({expr})*w{i} + x"
+    les = lesson(expr)
+    assert len(les.graph.nodes) > GROUP_NODES
+    tex = to_tikz(les)
+    defined = set(re.findall(r"\\node\[[^]]*\] \(([^)]+)\)", tex))
+    drawn = re.findall(r"\\draw\[[^]]*\] \(([^)]+)\) -- \(([^)]+)\)", tex)
+    assert any("-at-" in name for name in defined), "no far use in this graph: the test needs one"
+    assert drawn and all(a in defined and b in defined for a, b in drawn)
+    assert len(drawn) + tex.count(r"\draw[->, dashed") == len(les.graph.edges)
+    compile_tex(tmp_path, tex)
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no LaTeX installed here")
