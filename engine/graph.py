@@ -122,12 +122,12 @@ class _Builder:
             t, children_done = stack.pop()
             if id(t) in done:
                 continue
-            if not children_done and t.args:
+            args = t.args
+            if args and not children_done:
                 stack.append((t, True))
-                stack.extend((a, False) for a in reversed(t.args))
+                stack.extend([(a, False) for a in reversed(args)])
                 continue
-            inputs = tuple(done[id(a)] for a in t.args)
-            done[id(t)] = self.node_for(t, inputs, env, at)
+            done[id(t)] = self.node_for(t, tuple([done[id(a)] for a in args]), env, at)
         return done[id(tree)]
 
     def node_for(self, t: Tree, inputs: tuple[int, ...], env: dict[str, int],
@@ -156,8 +156,7 @@ class _Builder:
         key = (t.op, inputs)
         if self.shared is not None and key in self.shared:
             return self.shared[key]
-        index = self.add(replace(_op_node(op, inputs, graph.nodes),
-                                 start=t.start if at is None else at))
+        index = self.add(_op_node(op, inputs, graph.nodes, t.start if at is None else at))
         if self.shared is not None:
             self.shared[key] = index
         return index
@@ -201,18 +200,18 @@ def _operand(node: Node) -> Node:
     return Node(node.op, (), node.name, _latex_name(node.name))
 
 
-def _op_node(op, inputs: tuple[int, ...], nodes: list[Node]) -> Node:
-    """Returns the node of `op` over `inputs`, with its text and LaTeX."""
+def _op_node(op, inputs: tuple[int, ...], nodes: list[Node], start: int) -> Node:
+    """Returns the node of `op` over `inputs`, typed at `start`, with its text and LaTeX."""
     args = [_operand(nodes[i]) for i in inputs]
     if op.is_function:
         text = f"{op.name}({', '.join(a.text for a in args)})"
-        return Node(op.name, inputs, text, _fill(op.latex, [a.latex for a in args]))
+        return Node(op.name, inputs, text, _fill(op.latex, [a.latex for a in args]), start=start)
     prec = op.precedence
     if op.name == "neg":
         (a,) = args
         wrap = a.precedence <= prec
         return Node("neg", inputs, f"-{_paren(a.text, wrap)}",
-                    "-" + _paren(a.latex, wrap, latex=True), prec)
+                    "-" + _paren(a.latex, wrap, latex=True), prec, start=start)
     a, b = args
     right_assoc = op.name == "pow"
     wrap_a = a.precedence < prec or (right_assoc and a.precedence <= prec)
@@ -224,7 +223,7 @@ def _op_node(op, inputs: tuple[int, ...], nodes: list[Node]) -> Node:
     latex = _fill(op.latex, [_paren(a.latex, wrap_a and not grouped, latex=True),
                              _paren(b.latex, wrap_b and not grouped and not right_assoc,
                                     latex=True)])
-    return Node(op.name, inputs, text, latex, prec)
+    return Node(op.name, inputs, text, latex, prec, start=start)
 
 
 def _paren(text: str, wrap: bool, latex: bool = False) -> str:
