@@ -10,7 +10,7 @@ our limits and character offsets in every error.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from .errors import ParseError
 from .ops import BINARY, CONSTANTS, FUNCTIONS
@@ -27,9 +27,11 @@ EULER = "e"                  # Euler's number, unless the person gives e a value
 CONSTANT_SPELLINGS = {EULER: "E"}   # how a constant may be typed -> its name in CONSTANTS
 
 
-@dataclass(frozen=True)
-class Tree:
-    """One parsed node: op is "var", "const", or a name from OPS."""
+class Tree(NamedTuple):
+    """One parsed node: op is "var", "const", or a name from OPS.
+
+    Immutable, like a frozen dataclass, and three times cheaper to build: a 1,000-gate
+    expression builds some 2,000 of them."""
 
     op: str
     args: tuple["Tree", ...] = ()
@@ -181,8 +183,9 @@ class _Parser:
         if depth > MAX_DEPTH:
             raise ParseError(f"expression is nested more than {MAX_DEPTH} levels deep at "
                              f"{self.peek()[2]}", self.peek()[2])
-        left = self.unary(depth)
         tokens = self.tokens
+        kind, text, _, _ = tokens[self.i]
+        left = self.unary(depth) if kind == "op" and text in _PREFIX else self.primary(depth)
         while True:
             kind, text, pos, _ = tokens[self.i]
             op = BINARY.get(text) if kind == "op" else None
@@ -195,17 +198,15 @@ class _Parser:
             left = Tree(op.name, (left, right), left.start, right.end)
 
     def unary(self, depth: int) -> Tree:
-        kind, text, pos, _ = self.tokens[self.i]
-        if kind == "op" and text in _PREFIX:
-            self.i += 1
-            # -x^2 is -(x^2) and √x² is √(x²), while -x*y is (-x)*y: the operand binds
-            # tighter than * but looser than ^.
-            operand = self.expression(BINARY["^"].precedence, depth + 1)
-            if text == "+":
-                return operand
-            self.count_op(pos)
-            return Tree("neg" if text == "-" else "sqrt", (operand,), pos, operand.end)
-        return self.primary(depth)
+        """-x, +x or √x, the operator the next token."""
+        _, text, pos, _ = self.take()
+        # -x^2 is -(x^2) and √x² is √(x²), while -x*y is (-x)*y: the operand binds
+        # tighter than * but looser than ^.
+        operand = self.expression(BINARY["^"].precedence, depth + 1)
+        if text == "+":
+            return operand
+        self.count_op(pos)
+        return Tree("neg" if text == "-" else "sqrt", (operand,), pos, operand.end)
 
     def primary(self, depth: int) -> Tree:
         tokens = self.tokens
