@@ -172,10 +172,10 @@ class _Builder:
         graph = self.graph
         index = len(graph.nodes)
         graph.nodes.append(node)
-        edges = graph.edges
-        graph.in_edges.append(list(range(len(edges), len(edges) + len(node.inputs))))
+        graph.in_edges.append([])
         for operand, source in enumerate(node.inputs):
-            edges.append(Edge(source, index, operand))
+            graph.in_edges[index].append(len(graph.edges))
+            graph.edges.append(Edge(source, index, operand))
         return index
 
 

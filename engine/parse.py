@@ -218,23 +218,23 @@ class _Parser:
         elif kind == "number":
             tree = self.number(text, pos, end)
         elif text == "(":
-            inner = self.expression(0, depth + 1)
-            close = self.peek()
+            tree = self.expression(0, depth + 1)
+            close = tokens[self.i]
             if close[1] != ")":
                 self.unexpected(close, f"expected ')' to close the '(' at {pos}")
-            self.take()
-            tree = inner
+            self.i += 1
         elif kind == "end":
             raise ParseError(f"expression ends too soon at {pos}: expected a number, "
                              "a name or '('", pos)
         else:
             self.unexpected(token, "expected a number, a name or '('")
-        while tokens[self.i][0] == "sup":    # x², x⁻¹: a power of what comes just before
-            _, digits, at, sup_end = self.take()
-            self.count_op(at)
-            exponent = self.number(digits, at, sup_end)
-            tree = Tree("pow", (tree, exponent), tree.start, sup_end)
         kind, text, next_pos, next_end = tokens[self.i]
+        while kind == "sup":                 # x², x⁻¹: a power of what comes just before
+            self.i += 1
+            self.count_op(next_pos)
+            exponent = self.number(text, next_pos, next_end)
+            tree = Tree("pow", (tree, exponent), tree.start, next_end)
+            kind, text, next_pos, next_end = tokens[self.i]
         if kind in ("number", "name") or text in ("(", "√"):
             raise ParseError(f"missing operator between '{self.typed(pos, tokens[self.i - 1][3])}'"
                              f" and '{self.text[next_pos:next_end]}' at {next_pos} (write '*' to "

@@ -72,8 +72,8 @@ def tokenize(text: str) -> list[tuple[str, str, int, int]]:
             meaning = MEANS.get(typed, typed)
             if meaning == "(":
                 depth += 1
-            elif meaning == ")":
-                depth = max(0, depth - 1)
+            elif meaning == ")" and depth:
+                depth -= 1
         elif kind == "number":
             meaning = typed.replace("\u2212", "-")
         elif kind == "sup":
