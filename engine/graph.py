@@ -189,9 +189,12 @@ def _number_text(literal: str) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+_INDEXED_NAME = re.compile(r"([A-Za-z]+)_?(\d+)")   # w0, x_1
+
+
 def _latex_name(name: str) -> str:
     """Returns w0 as w_{0} and x_1 as x_{1}; long names as \\mathrm{...}."""
-    m = re.fullmatch(r"([A-Za-z]+)_?(\d+)", name)
+    m = _INDEXED_NAME.fullmatch(name)
     if m and len(m.group(1)) == 1:
         return f"{m.group(1)}_{{{m.group(2)}}}"
     escaped = name.replace("_", r"\_")
