@@ -58,22 +58,14 @@ def tokenize(text: str) -> list[tuple[str, str, int, int]]:
         raise ParseError(f"expression is {len(text)} characters long; the limit is {MAX_CHARS}",
                          MAX_CHARS)
     tokens: list[tuple[str, str, int, int]] = []
-    depth = 0            # open parentheses
-    last_kind = ""       # the kind of tokens[-1]
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         if kind == "space":
             continue
         typed = m.group()
         start, end = m.span()
-        if kind == "name":
+        if kind == "name" or kind == "op":
             meaning = MEANS.get(typed, typed)
-        elif kind == "op":
-            meaning = MEANS.get(typed, typed)
-            if meaning == "(":
-                depth += 1
-            elif meaning == ")" and depth:
-                depth -= 1
         elif kind == "number":
             meaning = typed.replace("\u2212", "-")
         elif kind == "sup":
@@ -85,19 +77,35 @@ def tokenize(text: str) -> list[tuple[str, str, int, int]]:
                              "expression computes a number", start)
         else:            # newline, assign, sep
             meaning = typed
-        if kind == "newline":
-            if depth or last_kind in ("", "newline", "sep", "assign") \
-                    or last_kind == "op" and tokens[-1][1] in _CONTINUES_AFTER:
-                continue
-        elif last_kind == "newline" and (
-                kind in ("sup", "assign") or kind == "op" and meaning in _CONTINUES_BEFORE):
-            tokens.pop()
         tokens.append((kind, meaning, start, end))
-        last_kind = kind
-    if tokens and tokens[-1][0] == "newline":
-        tokens.pop()
+    if "\n" in text:
+        tokens = _statement_lines(tokens)
     tokens.append(("end", "", len(text), len(text)))
     return tokens
+
+
+def _statement_lines(tokens: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
+    """Returns the tokens with the new lines that separate statements, and only those."""
+    kept: list[tuple[str, str, int, int]] = []
+    depth = 0            # open parentheses
+    for token in tokens:
+        kind, meaning = token[0], token[1]
+        if kind == "op" and meaning == "(":
+            depth += 1
+        elif kind == "op" and meaning == ")" and depth:
+            depth -= 1
+        if kind == "newline":
+            last = kept[-1] if kept else None
+            if depth or last is None or last[0] in ("newline", "sep", "assign") \
+                    or last[1] in _CONTINUES_AFTER and last[0] == "op":
+                continue
+        elif kept and kept[-1][0] == "newline" and (
+                kind in ("sup", "assign") or kind == "op" and meaning in _CONTINUES_BEFORE):
+            kept.pop()
+        kept.append(token)
+    if kept and kept[-1][0] == "newline":
+        kept.pop()
+    return kept
 
 
 def unexpected_character(ch: str, pos: int) -> str:
