@@ -114,7 +114,8 @@ class _Builder:
         """Returns the node of `tree`; walks with explicit stacks, never recursion deep.
 
         `env` maps names to nodes already built: a primitive template's `a` is its operand;
-        `at` is where the expanded function was typed, for the template's gates.
+        `at` is where the expanded function was typed, for the template's gates. A subtree
+        that occurs twice is built twice (the parser never shares one; `share` merges them).
         """
         # Each subtree before its operands, the last operand first: reversed, this is
         # operands before the op, left to right, the order nodes are numbered in.

@@ -198,7 +198,7 @@ class _Parser:
             left = Tree(op.name, (left, right), left.start, right.end)
 
     def unary(self, depth: int) -> Tree:
-        """-x, +x or √x, the operator the next token."""
+        """Returns -x, +x or √x; the next token is the operator."""
         _, text, pos, _ = self.take()
         # -x^2 is -(x^2) and √x² is √(x²), while -x*y is (-x)*y: the operand binds
         # tighter than * but looser than ^.
