@@ -111,38 +111,46 @@ class _Builder:
         self.shared: dict | None = {} if share else None
 
     def build(self, tree: Tree, env: dict[str, int], at: int | None = None) -> int:
-        """Returns the node of `tree`; walks with an explicit stack, never recursion deep.
+        """Returns the node of `tree`; walks with explicit stacks, never recursion deep.
 
         `env` maps names to nodes already built: a primitive template's `a` is its operand;
-        `at` is where the expanded function was typed, for the template's gates.
+        `at` is where the expanded function was typed, for the template's gates. A subtree
+        that occurs twice is built twice (the parser never shares one; `share` merges them).
         """
-        done: dict[int, int] = {}           # id(subtree) -> node
-        stack = [(tree, False)]
+        # Each subtree before its operands, the last operand first: reversed, this is
+        # operands before the op, left to right, the order nodes are numbered in.
+        order = []
+        stack = [tree]
         while stack:
-            t, children_done = stack.pop()
-            if id(t) in done:
-                continue
-            if not children_done and t.args:
-                stack.append((t, True))
-                stack.extend((a, False) for a in reversed(t.args))
-                continue
-            inputs = tuple(done[id(a)] for a in t.args)
-            done[id(t)] = self.node_for(t, inputs, env, at)
-        return done[id(tree)]
+            t = stack.pop()
+            order.append(t)
+            stack.extend(t.args)
+        built: list[int] = []               # the nodes of operands not yet used
+        for t in reversed(order):
+            if t.args:
+                n = len(t.args)
+                inputs = tuple(built[-n:])
+                del built[-n:]
+            else:
+                inputs = ()
+            built.append(self.node_for(t, inputs, env, at))
+        return built[0]
 
     def node_for(self, t: Tree, inputs: tuple[int, ...], env: dict[str, int],
                  at: int | None) -> int:
         graph = self.graph
         if t.op == "var":
-            if t.name in env:
-                return env[t.name]
-            if t.name not in graph.variables:
+            name = t.name
+            if name in env:
+                return env[name]
+            index = graph.variables.get(name)
+            if index is None:
                 if len(graph.variables) >= MAX_VARIABLES:
                     raise LimitError(f"more than {MAX_VARIABLES:,} variables at {t.start}",
                                      t.start)
-                graph.variables[t.name] = self.add(Node("var", (), t.name, _latex_name(t.name),
-                                                        start=t.start))
-            return graph.variables[t.name]
+                index = graph.variables[name] = self.add(
+                    Node("var", (), name, _latex_name(name), start=t.start))
+            return index
         if t.op == "const":
             constant = CONSTANT_SPELLINGS.get(t.name, t.name)
             if constant in CONSTANTS:
@@ -153,13 +161,12 @@ class _Builder:
         op = OPS[t.op]
         if self.expand and op.primitive:
             return self.build(_primitive_tree(op.name), {"a": inputs[0]}, t.start)
-        key = (t.op, inputs)
-        if self.shared is not None and key in self.shared:
-            return self.shared[key]
-        index = self.add(replace(_op_node(op, inputs, graph.nodes),
-                                 start=t.start if at is None else at))
-        if self.shared is not None:
-            self.shared[key] = index
+        shared = self.shared
+        if shared is not None and (t.op, inputs) in shared:
+            return shared[t.op, inputs]
+        index = self.add(_op_node(op, inputs, graph.nodes, t.start if at is None else at))
+        if shared is not None:
+            shared[t.op, inputs] = index
         return index
 
     def add(self, node: Node) -> int:
@@ -183,9 +190,12 @@ def _number_text(literal: str) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+_INDEXED_NAME = re.compile(r"([A-Za-z]+)_?(\d+)")   # w0, x_1
+
+
 def _latex_name(name: str) -> str:
     """Returns w0 as w_{0} and x_1 as x_{1}; long names as \\mathrm{...}."""
-    m = re.fullmatch(r"([A-Za-z]+)_?(\d+)", name)
+    m = _INDEXED_NAME.fullmatch(name)
     if m and len(m.group(1)) == 1:
         return f"{m.group(1)}_{{{m.group(2)}}}"
     escaped = name.replace("_", r"\_")
@@ -201,18 +211,18 @@ def _operand(node: Node) -> Node:
     return Node(node.op, (), node.name, _latex_name(node.name))
 
 
-def _op_node(op, inputs: tuple[int, ...], nodes: list[Node]) -> Node:
-    """Returns the node of `op` over `inputs`, with its text and LaTeX."""
+def _op_node(op, inputs: tuple[int, ...], nodes: list[Node], start: int) -> Node:
+    """Returns the node of `op` over `inputs`, typed at `start`, with its text and LaTeX."""
     args = [_operand(nodes[i]) for i in inputs]
     if op.is_function:
-        text = f"{op.name}({', '.join(a.text for a in args)})"
-        return Node(op.name, inputs, text, _fill(op.latex, [a.latex for a in args]))
+        text = f"{op.name}({', '.join([a.text for a in args])})"
+        return Node(op.name, inputs, text, _fill(op.latex, [a.latex for a in args]), start=start)
     prec = op.precedence
     if op.name == "neg":
         (a,) = args
         wrap = a.precedence <= prec
         return Node("neg", inputs, f"-{_paren(a.text, wrap)}",
-                    "-" + _paren(a.latex, wrap, latex=True), prec)
+                    "-" + _paren(a.latex, wrap, latex=True), prec, start=start)
     a, b = args
     right_assoc = op.name == "pow"
     wrap_a = a.precedence < prec or (right_assoc and a.precedence <= prec)
@@ -224,7 +234,7 @@ def _op_node(op, inputs: tuple[int, ...], nodes: list[Node]) -> Node:
     latex = _fill(op.latex, [_paren(a.latex, wrap_a and not grouped, latex=True),
                              _paren(b.latex, wrap_b and not grouped and not right_assoc,
                                     latex=True)])
-    return Node(op.name, inputs, text, latex, prec)
+    return Node(op.name, inputs, text, latex, prec, start=start)
 
 
 def _paren(text: str, wrap: bool, latex: bool = False) -> str:
@@ -234,6 +244,5 @@ def _paren(text: str, wrap: bool, latex: bool = False) -> str:
 
 
 def _fill(template: str, operands: list[str]) -> str:
-    for mark, operand in zip(("§a§", "§b§"), operands):
-        template = template.replace(mark, operand)
-    return template
+    filled = template.replace("§a§", operands[0])
+    return filled.replace("§b§", operands[1]) if len(operands) == 2 else filled

@@ -10,7 +10,7 @@ our limits and character offsets in every error.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from .errors import ParseError
 from .ops import BINARY, CONSTANTS, FUNCTIONS
@@ -22,13 +22,16 @@ MAX_NAME_CHARS = 32
 MAX_NUMBER_CHARS = 40
 MAX_EXPONENT_DIGITS = 3      # 1e-999 is fine; 1e-999999 would cost exact mode 10**999999
 
+_PREFIX = ("-", "+", "√")  # operators that start an operand: -x, +x, √x
 EULER = "e"                  # Euler's number, unless the person gives e a value
 CONSTANT_SPELLINGS = {EULER: "E"}   # how a constant may be typed -> its name in CONSTANTS
 
 
-@dataclass(frozen=True)
-class Tree:
-    """One parsed node: op is "var", "const", or a name from OPS."""
+class Tree(NamedTuple):
+    """One parsed node: op is "var", "const", or a name from OPS.
+
+    Immutable, like a frozen dataclass, and three times cheaper to build: a 1,000-gate
+    expression builds some 2,000 of them."""
 
     op: str
     args: tuple["Tree", ...] = ()
@@ -50,7 +53,8 @@ class Statement:
 class _Parser:
     def __init__(self, text: str, given: Iterable[str]):
         self.text = text
-        self.tokens = tokenize(text)
+        tokens = tokenize(text)
+        self.tokens = tokens + [tokens[-1]]  # a second end token: peek(1) needs no bounds check
         self.i = 0
         self.ops = 0
         self.given = frozenset(given)        # names that have values: e is then a variable
@@ -59,7 +63,7 @@ class _Parser:
         self.first_use: dict[str, int] = {}  # free name or constant -> where first typed
 
     def peek(self, ahead: int = 0):
-        return self.tokens[min(self.i + ahead, len(self.tokens) - 1)]
+        return self.tokens[self.i + ahead]
 
     def take(self):
         token = self.tokens[self.i]
@@ -171,62 +175,70 @@ class _Parser:
         return Statement(name, tree, pos)
 
     # --- expressions ------------------------------------------------------------------
+    # Every token passes through expression, unary and primary, so these read the token
+    # list directly (self.tokens[self.i] is peek(), self.i += 1 is take()).
 
     def expression(self, min_precedence: int, depth: int) -> Tree:
         """Precedence climbing: loops over left-associative chains, recurses only to nest."""
         if depth > MAX_DEPTH:
             raise ParseError(f"expression is nested more than {MAX_DEPTH} levels deep at "
                              f"{self.peek()[2]}", self.peek()[2])
-        left = self.unary(depth)
+        tokens = self.tokens
+        kind, text, _, _ = tokens[self.i]
+        left = self.unary(depth) if kind == "op" and text in _PREFIX else self.primary(depth)
         while True:
-            kind, text, pos, _ = self.peek()
+            kind, text, pos, _ = tokens[self.i]
             op = BINARY.get(text) if kind == "op" else None
             if op is None or op.precedence < min_precedence:
                 return left
-            self.take()
+            self.i += 1
             self.count_op(pos)
             right_assoc = op.name == "pow"
             right = self.expression(op.precedence + (0 if right_assoc else 1), depth + 1)
             left = Tree(op.name, (left, right), left.start, right.end)
 
     def unary(self, depth: int) -> Tree:
-        kind, text, pos, _ = self.peek()
-        if kind == "op" and text in ("-", "+", "√"):
-            self.take()
-            # -x^2 is -(x^2) and √x² is √(x²), while -x*y is (-x)*y: the operand binds
-            # tighter than * but looser than ^.
-            operand = self.expression(BINARY["^"].precedence, depth + 1)
-            if text == "+":
-                return operand
-            self.count_op(pos)
-            return Tree("neg" if text == "-" else "sqrt", (operand,), pos, operand.end)
-        return self.primary(depth)
+        """Returns -x, +x or √x; the next token is the operator."""
+        _, text, pos, _ = self.take()
+        # -x^2 is -(x^2) and √x² is √(x²), while -x*y is (-x)*y: the operand binds
+        # tighter than * but looser than ^.
+        operand = self.expression(BINARY["^"].precedence, depth + 1)
+        if text == "+":
+            return operand
+        self.count_op(pos)
+        return Tree("neg" if text == "-" else "sqrt", (operand,), pos, operand.end)
 
     def primary(self, depth: int) -> Tree:
-        token = self.take()
+        tokens = self.tokens
+        token = tokens[self.i]
+        self.i += 1
         kind, text, pos, end = token
-        if kind == "number":
-            tree = self.number(text, pos, end)
-        elif kind == "name":
+        if kind == "name":
             tree = self.name(text, pos, end, depth)
+        elif kind == "number":
+            tree = self.number(text, pos, end)
         elif text == "(":
-            inner = self.expression(0, depth + 1)
-            close = self.peek()
+            tree = self.expression(0, depth + 1)
+            close = tokens[self.i]
             if close[1] != ")":
                 self.unexpected(close, f"expected ')' to close the '(' at {pos}")
-            self.take()
-            tree = inner
+            self.i += 1
         elif kind == "end":
             raise ParseError(f"expression ends too soon at {pos}: expected a number, "
                              "a name or '('", pos)
         else:
             self.unexpected(token, "expected a number, a name or '('")
-        while self.peek()[0] == "sup":       # x², x⁻¹: a power of what comes just before
-            _, digits, at, sup_end = self.take()
-            self.count_op(at)
-            exponent = self.number(digits, at, sup_end)
-            tree = Tree("pow", (tree, exponent), tree.start, sup_end)
-        self.no_juxtaposition(pos, self.tokens[self.i - 1][3])
+        kind, text, next_pos, next_end = tokens[self.i]
+        while kind == "sup":                 # x², x⁻¹: a power of what comes just before
+            self.i += 1
+            self.count_op(next_pos)
+            exponent = self.number(text, next_pos, next_end)
+            tree = Tree("pow", (tree, exponent), tree.start, next_end)
+            kind, text, next_pos, next_end = tokens[self.i]
+        if kind in ("number", "name") or text in ("(", "√"):
+            raise ParseError(f"missing operator between '{self.typed(pos, tokens[self.i - 1][3])}'"
+                             f" and '{self.text[next_pos:next_end]}' at {next_pos} (write '*' to "
+                             "multiply)", next_pos)
         return tree
 
     def number(self, text: str, pos: int, end: int) -> Tree:
@@ -250,16 +262,17 @@ class _Parser:
             raise ParseError(f"names may not start with '_' (at {pos})", pos)
 
     def name(self, name: str, pos: int, end: int, depth: int) -> Tree:
-        typed = self.text[pos:end]
         self.check_name(name, pos)
-        if self.peek()[1] == "(":
+        kind, text, _, _ = self.tokens[self.i]
+        if text == "(":
             op = FUNCTIONS.get(name)
             if op is None:
-                raise ParseError(unknown_function(typed, pos), pos)
+                raise ParseError(unknown_function(self.text[pos:end], pos), pos)
             return self.call(op, pos, depth)
-        if name in FUNCTIONS and self.peek()[0] == "sup" and self.peek(1)[1] == "(":
-            return self.powered_call(FUNCTIONS[name], typed, pos, depth)
         if name in FUNCTIONS:
+            typed = self.text[pos:end]
+            if kind == "sup" and self.peek(1)[1] == "(":
+                return self.powered_call(FUNCTIONS[name], typed, pos, depth)
             raise ParseError(f"function '{typed}' at {pos} needs its argument in parentheses: "
                              f"{typed}(...)", pos)
         if name in self.defined:
@@ -297,13 +310,6 @@ class _Parser:
                              f"got {len(args)} (at {pos})", pos)
         self.count_op(pos)
         return Tree(op.name, tuple(args), pos, close[3])
-
-    def no_juxtaposition(self, start: int, end: int):
-        kind, text, pos, next_end = self.peek()
-        if kind in ("number", "name") or text in ("(", "√"):
-            raise ParseError(f"missing operator between '{self.typed(start, end)}' and "
-                             f"'{self.text[pos:next_end]}' at {pos} (write '*' to multiply)",
-                             pos)
 
     def refuse_values_of_constants(self):
         """A value given for pi or E would be silently ignored: say so instead."""

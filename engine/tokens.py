@@ -19,16 +19,20 @@ MAX_CHARS = 20_000
 MEANS = {"\u2212": "-", "\u2013": "-", "·": "*", "⋅": "*", "×": "*", "÷": "/", "**": "^",
          "σ": "sigmoid", "π": "pi"}
 SUPERSCRIPT = str.maketrans("⁺⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "+-0123456789")
+# The alternatives start with different characters (but == before =), so their order only
+# sets the speed: the most frequent first. `refused` is any other character, so that every
+# position matches and finditer scans the whole text.
 _TOKEN = re.compile(
-    r"(?P<newline>\n)"
+    r"(?P<name>[A-Za-z_][A-Za-z0-9_]*|[σπ])"
     r"|(?P<space>[^\S\n]+)"
+    r"|(?P<op>\*\*|[-+*/^(),@\u2212\u2013·⋅×÷√])"
     r"|(?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+\u2212]?[0-9]+)?)"  # ASCII digits only
-    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*|[σπ])"
+    r"|(?P<newline>\n)"
     r"|(?P<sup>[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
     r"|(?P<compare>==|!=|<=|>=|[<>≤≥≠])"
     r"|(?P<assign>=)"
     r"|(?P<sep>;)"
-    r"|(?P<op>\*\*|[-+*/^(),@\u2212\u2013·⋅×÷√])"
+    r"|(?P<refused>.)"
 )
 # Tokens after which a new line continues the statement, and tokens before which it does.
 _CONTINUES_AFTER = {"+", "-", "*", "/", "^", "@", "(", ",", "√"}
@@ -54,40 +58,54 @@ def tokenize(text: str) -> list[tuple[str, str, int, int]]:
         raise ParseError(f"expression is {len(text)} characters long; the limit is {MAX_CHARS}",
                          MAX_CHARS)
     tokens: list[tuple[str, str, int, int]] = []
-    pos, depth = 0, 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if not m:
-            raise ParseError(unexpected_character(text[pos], pos), pos)
-        kind, typed, end = m.lastgroup, m.group(), m.end()
-        pos = end
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
         if kind == "space":
             continue
-        if kind == "compare":
-            raise ParseError(f"comparisons are not allowed ('{typed}' at {m.start()}): an "
-                             "expression computes a number", m.start())
-        meaning = MEANS.get(typed, typed)
-        if kind == "sup":
-            meaning = typed.translate(SUPERSCRIPT).lstrip("+")
+        typed = m.group()
+        start, end = m.span()
+        if kind == "name" or kind == "op":
+            meaning = MEANS.get(typed, typed)
         elif kind == "number":
             meaning = typed.replace("\u2212", "-")
+        elif kind == "sup":
+            meaning = typed.translate(SUPERSCRIPT).lstrip("+")
+        elif kind == "refused":
+            raise ParseError(unexpected_character(typed, start), start)
+        elif kind == "compare":
+            raise ParseError(f"comparisons are not allowed ('{typed}' at {start}): an "
+                             "expression computes a number", start)
+        else:            # newline, assign, sep
+            meaning = typed
+        tokens.append((kind, meaning, start, end))
+    if "\n" in text:
+        tokens = _statement_lines(tokens)
+    tokens.append(("end", "", len(text), len(text)))
+    return tokens
+
+
+def _statement_lines(tokens: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
+    """Returns the tokens with the new lines that separate statements, and only those."""
+    kept: list[tuple[str, str, int, int]] = []
+    depth = 0            # open parentheses
+    for token in tokens:
+        kind, meaning = token[0], token[1]
+        if kind == "op" and meaning == "(":
+            depth += 1
+        elif kind == "op" and meaning == ")" and depth:
+            depth -= 1
         if kind == "newline":
-            last = tokens[-1] if tokens else None
+            last = kept[-1] if kept else None
             if depth or last is None or last[0] in ("newline", "sep", "assign") \
                     or last[1] in _CONTINUES_AFTER and last[0] == "op":
                 continue
-        elif tokens and tokens[-1][0] == "newline" and (
+        elif kept and kept[-1][0] == "newline" and (
                 kind in ("sup", "assign") or kind == "op" and meaning in _CONTINUES_BEFORE):
-            tokens.pop()
-        if meaning == "(":
-            depth += 1
-        elif meaning == ")":
-            depth = max(0, depth - 1)
-        tokens.append((kind, meaning, m.start(), end))
-    if tokens and tokens[-1][0] == "newline":
-        tokens.pop()
-    tokens.append(("end", "", len(text), len(text)))
-    return tokens
+            kept.pop()
+        kept.append(token)
+    if kept and kept[-1][0] == "newline":
+        kept.pop()
+    return kept
 
 
 def unexpected_character(ch: str, pos: int) -> str:
