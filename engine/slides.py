@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .errors import LimitError
 from .format import fmt
+from .groups import is_big
 from .lesson import Lesson
 from .ops import OPS
 from .render import FONT_FAMILY, View, convert, step_views, svg_of, to_dot, with_dpi
@@ -126,6 +127,7 @@ def steps_gif(lesson: Lesson, view: View = View()) -> bytes:
 BEAMER_TEXTWIDTH_PT = 398     # \textwidth of a 16:9 Beamer frame (aspectratio=169)
 BEAMER_HEIGHT_PT = 210        # what a frame's body holds under a title
 TIKZ_NODE_PT, TIKZ_EDGE_PT = 9, 7
+TEX_MAX_PT = 16_000           # TeX's dimensions stop at 16383.99 pt: a larger layout is drawn smaller
 
 
 def to_tikz(lesson: Lesson, view: View = View(), beamer: bool = False) -> str:
@@ -146,7 +148,10 @@ def to_tikz(lesson: Lesson, view: View = View(), beamer: bool = False) -> str:
     # Edge labels widen every rank: where they would shrink the text below three quarters of its size, the
     # lecture's labels (values and gradients on the nodes, bare edges) are used if they shrink it less.
     candidates = []
-    for labels in (view.labels, "lecture") if view.labels == "all" else (view.labels,):
+    # A graph past GROUP_NODES never fits at those sizes: the lecture's labels at once (two layouts, not four).
+    tries = (view.labels, "lecture") if view.labels == "all" and not is_big(lesson) else \
+        ("lecture",) if view.labels == "all" else (view.labels,)
+    for labels in tries:
         for rankdir in ("LR", "TB") if view.rankdir not in ("LR", "TB") else (view.rankdir,):
             # every node drawn (a TikZ node per graph node, an edge per edge): no group collapsed into a box
             tikz_view = View(labels=labels, digits=view.digits, theme=view.theme, rankdir=rankdir, groups="none")
@@ -157,6 +162,9 @@ def to_tikz(lesson: Lesson, view: View = View(), beamer: bool = False) -> str:
         if max(fit for fit, _, _ in candidates) >= 0.75:
             break
     fit, labels, layout = max(candidates, key=lambda c: c[0])
+    # sizes, not a TikZ scale (pgf's ellipse borders overflow under one); adjustbox fits the frame in the end
+    shrink = min(1.0, TEX_MAX_PT / max(_size(layout)))
+    node_pt, edge_pt = round(TIKZ_NODE_PT * shrink, 2), round(TIKZ_EDGE_PT * shrink, 2)
     view = replace(view, labels=labels)
     g, p = lesson.graph, lesson.numbers
     d = view.digits
@@ -171,13 +179,13 @@ def to_tikz(lesson: Lesson, view: View = View(), beamer: bool = False) -> str:
 
     lines = [rf"\begin{{adjustbox}}{{max width={BEAMER_TEXTWIDTH_PT}pt, max totalheight={BEAMER_HEIGHT_PT}pt}}",
              r"\begin{tikzpicture}[x=1pt, y=1pt, >={Stealth},",
-             rf"  every node/.style={{font=\fontsize{{{TIKZ_NODE_PT}}}{{{TIKZ_NODE_PT + 1}}}\selectfont, inner sep=1pt}},",
+             rf"  every node/.style={{font=\fontsize{{{node_pt:g}}}{{{node_pt * 10 / 9:g}}}\selectfont, inner sep={shrink:g}pt}},",
              r"  var/.style={draw, rounded corners, align=center, fill=blue!4},",
              r"  gate/.style={draw, ellipse, align=center, inner sep=0pt}, const/.style={text=gray},",
-             rf"  lab/.style={{font=\fontsize{{{TIKZ_EDGE_PT}}}{{{TIKZ_EDGE_PT + 1}}}\selectfont, align=center}}]"]
+             rf"  lab/.style={{font=\fontsize{{{edge_pt:g}}}{{{edge_pt * 8 / 7:g}}}\selectfont, align=center}}]"]
     copies = set()   # a far use of a variable is drawn from a copy of its name beside the gate (engine.render)
     for obj in layout.get("objects", []):
-        x, y = (float(v) for v in obj["pos"].split(","))
+        x, y = (float(v) * shrink for v in obj["pos"].split(","))
         if "-at-" in obj["name"]:
             copies.add(obj["name"])
             source = int(obj["name"].split("-at-")[0][1:])
@@ -185,7 +193,8 @@ def to_tikz(lesson: Lesson, view: View = View(), beamer: bool = False) -> str:
             continue
         index = int(obj["name"][1:])
         node = g.nodes[index]
-        size = rf"minimum width={float(obj['width']) * 72:.0f}pt, minimum height={float(obj['height']) * 72:.0f}pt"
+        size = (rf"minimum width={float(obj['width']) * 72 * shrink:.1f}pt, "
+                rf"minimum height={float(obj['height']) * 72 * shrink:.1f}pt")
         name = lesson.latex_name(index)
         if node.op == "const":
             lines.append(rf"\node[const] ({obj['name']}) at ({x:.1f},{y:.1f}) {{${name}$}};")
@@ -201,7 +210,7 @@ def to_tikz(lesson: Lesson, view: View = View(), beamer: bool = False) -> str:
     label_at = {}
     for (_, _, k), e in edge_points.items():
         if "lp" in e:
-            label_at[k] = tuple(float(v) for v in e["lp"].split(","))
+            label_at[k] = tuple(float(v) * shrink for v in e["lp"].split(","))
     for e, edge in enumerate(g.edges):
         if g.nodes[edge.source].op == "const":
             lines.append(rf"\draw[->, dashed, gray] (n{edge.source}) -- (n{edge.target});")

@@ -117,6 +117,14 @@ def test_tikz_of_a_big_graph_draws_far_variables_from_copies_beside_their_gates(
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no LaTeX installed here")
+def test_the_largest_tikz_allowed_compiles_though_its_layout_passes_texs_largest_dimension(tmp_path):
+    variables = (MAX_TIKZ_NODES + 1) // 2   # a sum of n variables: 2n - 1 nodes, in a line 16,000 pt long and more
+    tex = to_tikz(explain(" + ".join(f"x{i}" for i in range(variables)), {}))
+    box = PdfReader(io.BytesIO(compile_tex(tmp_path, tex))).pages[0].mediabox
+    assert float(box.width) <= 398 + 2 * 4 + 1
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no LaTeX installed here")
 def test_beamer_export_is_one_frame_whose_overlays_are_the_steps(tmp_path):
     les = lesson(*NEURON)
     tex = to_tikz(les, beamer=True)
