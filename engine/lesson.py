@@ -1,6 +1,6 @@
-"""Lesson: what a person reads about an analysis — names, local formulas, steps and their captions, and
-the JSON of API.md. It reads the numbers (engine.analysis) and nothing reads back up from it: rendering
-and the web layer read the lesson.
+"""Lesson: what a person reads about an analysis — names, local formulas, steps and their captions, which
+engine.answer writes as the JSON of API.md. It reads the numbers (engine.analysis) and nothing reads back
+up from it: rendering and the web layer read the lesson.
 
 Names follow the lecture: variables by their own names, intermediates as the person named them
 (`q = x + y; f = q*z`), else q (or q₁, q₂, ... in the order they are computed) and the output f.
@@ -14,7 +14,6 @@ Names follow the lecture: variables by their own names, intermediates as the per
 """
 from __future__ import annotations
 
-import math
 import re
 from functools import cached_property, lru_cache
 from typing import NamedTuple
@@ -22,12 +21,10 @@ from typing import NamedTuple
 import numpy as np
 
 from .analysis import Analysis, analyze
-from .exact import exact_text
 from .format import fmt, fmt_number
 from .formulas import gate_formulas
 from .ops import OPS
 
-TEXT_CHARS = 120          # a node's text in the JSON is cut here (the whole is in "expr")
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 OUTPUT_NAMES = ("f", "L", "out")   # the first one not taken names the output
 INTERMEDIATE = "q"
@@ -311,93 +308,10 @@ class Lesson:
     # --- JSON ------------------------------------------------------------------------------------
 
     def to_dict(self, digits: int = 3) -> dict:
-        """Returns the JSON-ready dict of API.md; non-finite numbers stay floats; the steps' sentences
-        give numbers to `digits` significant digits, as the drawing does."""
-        a, g, p = self.analysis, self.graph, self.numbers
-        out = g.output
-        ids = [g.id(i) for i in range(len(g.nodes))]   # asked once per node, not once per mention
-        edge_ids = [f"e{e}" for e in range(len(g.edges))]
-        return {
-            "expr": a.expr,
-            "latex": self.latex,
-            "formula_latex": self.formula_latex,
-            "granularity": a.granularity,
-            "exact": a.exact,
-            "output": {"id": ids[out], "value": _plain(p.values[out]), "name": self.output_name,
-                       "name_latex": self.latex_name(out)},
-            "variables": {name: {"value": _plain(p.values[i]), "grad": _plain(p.grads[i]),
-                                 "shape": list(np.shape(p.values[i]))}
-                          for name, i in g.variables.items()},
-            "upstream": _plain(a.seed),
-            "nodes": self._node_dicts(ids),
-            "edges": self._edge_dicts(ids, edge_ids),
-            "gradcheck": a.gradcheck,
-            "steps": self._step_dicts(digits, ids, edge_ids),
-        }
-
-    def _node_dicts(self, ids: list[str]) -> list[dict]:
-        a, p = self.analysis, self.numbers
-        out_degree, names, exact_values = self.out_degree, self._names, a.exact_values
-        isfinite = math.isfinite
-        nodes = []
-        for i, (node, value, grad, (name, name_latex), degree) in enumerate(
-                zip(self.graph.nodes, p.values, p.grads, names, out_degree)):
-            text = node.text
-            long = len(text) > TEXT_CHARS  # a whole subexpression per node would be O(n²)
-            if value.__class__ is float and grad.__class__ is float:   # the common case, without numpy
-                value_finite = isfinite(value)
-                plain_value, plain_grad, shape = value + 0.0, grad + 0.0, []   # + 0.0: -0.0 is written 0.0
-                nonfinite = not (value_finite and isfinite(grad))
-            else:
-                value_finite = _finite(value)
-                plain_value, plain_grad = _plain(value), _plain(grad)
-                shape = [] if value.__class__ is float else list(np.shape(value))
-                nonfinite = not (value_finite and _finite(grad))
-            label = OPS[node.op].symbol if node.inputs else text   # a gate by its symbol, a leaf as typed
-            item = {"id": ids[i], "op": node.op, "label": label,
-                    "name": name, "name_latex": name_latex,
-                    "text": text[:TEXT_CHARS - 1] + "…" if long else text,
-                    "latex": None if long else node.latex,
-                    "value": plain_value, "grad": plain_grad, "shape": shape, "nonfinite": nonfinite,
-                    "produced_nonfinite": not value_finite and self._produced_nonfinite(i)}
-            if node.op in OPS:
-                item["role"] = OPS[node.op].role
-            item["fan_out"] = degree
-            if degree > 1:
-                item["fan_out_role"] = "fan-out adds: the shares coming back are summed"
-            if exact_values is not None:
-                item["exact"] = exact_text(exact_values[i])
-                if i in a.exact_reasons:
-                    item["exact_note"] = a.exact_reasons[i]   # why this node is a float: said in the panel
-            nodes.append(item)
-        return nodes
-
-    def _edge_dicts(self, ids: list[str], edge_ids: list[str]) -> list[dict]:
-        g, p = self.graph, self.numbers
-        nodes = g.nodes
-        texts, latexes = self._local_formulas
-        edges = []
-        for edge_id, edge, upstream, local, downstream, text, latex in zip(
-                edge_ids, g.edges, p.upstream, p.local, p.downstream, texts, latexes):
-            edges.append({"id": edge_id, "source": ids[edge.source], "target": ids[edge.target],
-                          "operand": edge.operand,
-                          "upstream": upstream + 0.0 if upstream.__class__ is float else _plain(upstream),
-                          "local": local + 0.0 if local.__class__ is float else _plain(local),
-                          "downstream": downstream + 0.0 if downstream.__class__ is float else _plain(downstream),
-                          "local_formula": text, "local_latex": latex,
-                          "role": OPS[nodes[edge.target].op].role})
-        return edges
-
-    def _step_dicts(self, digits: int, ids: list[str], edge_ids: list[str]) -> list[dict]:
-        nodes, captions = self.graph.nodes, self._captions(digits)
-        steps = []
-        for (index, kind, i, step_edges), caption in zip(self.steps, captions):
-            item = {"index": index, "kind": kind, "node": None if i is None else ids[i],
-                    "edges": [edge_ids[e] for e in step_edges], "text": caption}
-            if kind == "backward":
-                item["role"] = OPS[nodes[i].op].role
-            steps.append(item)
-        return steps
+        """Returns the JSON-ready dict of API.md (engine.answer); non-finite numbers stay floats; the steps'
+        sentences give numbers to `digits` significant digits, as the drawing does."""
+        from .answer import answer_dict   # it reads the lesson: imported here, not in a cycle
+        return answer_dict(self, digits)
 
     @cached_property
     def out_degree(self) -> list[int]:
@@ -405,12 +319,6 @@ class Lesson:
         for edge in self.graph.edges:
             degree[edge.source] += 1
         return degree
-
-    def _produced_nonfinite(self, i: int) -> bool:
-        """True where this node made the first non-finite value from finite inputs."""
-        node, values = self.graph.nodes[i], self.numbers.values
-        return (not node.is_leaf and not _finite(values[i])
-                and all(_finite(values[j]) for j in node.inputs))
 
 
 def _tie(op: str, values: list) -> bool:
@@ -447,20 +355,6 @@ def _latex_name(name: str) -> str:
 
 def _num(x, digits: int) -> str:
     return fmt(x, digits).replace("-", "−")
-
-
-def _plain(x):
-    """Returns a float, or nested lists of floats for an array (None stays None)."""
-    if x.__class__ is float:
-        return x + 0.0
-    if x is None:
-        return None
-    # + 0.0 turns -0.0 (relu's blocked gradient) into 0.0
-    return (x + 0.0).tolist() if isinstance(x, np.ndarray) and x.ndim else float(x) + 0.0
-
-
-def _finite(x) -> bool:
-    return math.isfinite(x) if x.__class__ is float else bool(np.all(np.isfinite(x)))
 
 
 def explain(expr: str, values=None, **options) -> Lesson:
