@@ -7,11 +7,11 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests.browser.pages import IDLE
 from tests.shapes import mlp
 
 MLP_1000 = urlencode({"expr": mlp(1_000), "theme": "projector"})
 VIEWBOX = "() => document.querySelector('#graph svg').getAttribute('viewBox')"
-IDLE = "() => document.body.classList.contains('ready') && !document.body.classList.contains('updating')"
 
 
 @pytest.fixture

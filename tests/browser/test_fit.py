@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import pytest
 
 from chainrule.app.presets import PRESETS
+from tests.browser.pages import settled_url
 
 MIN_TEXT = {"present": 12.0, "page": 10.0, "embed": 12.0}
 VIEWS = [("present", 1024, 768), ("present", 1280, 720), ("page", 1280, 720), ("embed", 960, 540)]
@@ -186,5 +187,5 @@ MLP_3_4_1 = urlencode({"expr": "; ".join(
 def test_an_mlp_written_out_too_small_whole_is_drawn_with_its_neurons_as_boxes(page, kind, width, height):
     """~75 nodes: even in the lecture's labels its text would be ~7 px whole, so the page closes its groups."""
     result = measure_present(page, MLP_3_4_1, width, height) if kind == "present" else measure_page(page, MLP_3_4_1)
-    assert "groups=all" in page.url and page.locator("#graph g.node.group").count() == 5   # four neurons and y
+    assert "groups=all" in settled_url(page) and page.locator("#graph g.node.group").count() == 5   # four neurons and y
     assert result["whole"] and result["smallest"] >= MIN_TEXT[kind], result

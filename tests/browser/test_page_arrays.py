@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import expect
 
 from chainrule.app.presets import PRESETS
+from tests.browser.pages import settled_url
 
 QUERIES = {preset.slug: preset.query.query_string() for preset in PRESETS}
 
@@ -20,7 +21,7 @@ def drawing_text(page) -> str:
 
 
 def params(page) -> dict:
-    return {name: values[0] for name, values in parse_qs(urlsplit(page.url).query).items()}
+    return {name: values[0] for name, values in parse_qs(urlsplit(settled_url(page)).query).items()}
 
 
 def test_cs231n_wx_grid_cell_edit_redraws_and_the_matmul_gate_shows_its_jacobians(page):
@@ -119,7 +120,7 @@ def test_links_embed_and_exports_carry_the_arrays(page, browser, server):
     assert embed.locator("#graph svg").text_content() == drawing_text(page)  # the same query, the same drawing
     embed.close()
     other = browser.new_page()
-    other.goto(page.url)
+    other.goto(settled_url(page))
     other.wait_for_selector("body.ready #graph svg")
     assert other.locator('.variable[data-name="upstream"] .cell').nth(3).input_value() == "9"
     other.close()
