@@ -108,12 +108,11 @@ def compute(task: Task) -> Result:
 def _representation(kind: str, query: GraphQuery) -> Result:
     lesson = query.lesson()
     view = query.view(lesson)
-    finite = lesson.analysis.finite
     if kind == "graph":
-        return _json(lesson.to_dict(query.digits), finite)
+        return _json(lesson.to_dict(query.digits), lesson.analysis.finite)
     if kind == "view":
         return _json({"graph": lesson.to_dict(query.digits),
-                      "svg": svg_element(render(lesson, view, "svg")), "query": query.query_string()}, finite)
+                      "svg": svg_element(render(lesson, view, "svg")), "query": query.query_string()}, lesson.analysis.finite)
     if kind.startswith("graph.") and kind[6:] in FORMATS:
         fmt = kind[6:]
         return _ok(render(lesson, view, fmt), MEDIA_TYPES[fmt], f'inline; filename="chainrule.{fmt}"')

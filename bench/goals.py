@@ -25,7 +25,6 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import time
 from contextlib import ExitStack, contextmanager
@@ -49,7 +48,8 @@ def _script(name: str):
 
 
 random_text = _script("engine").random_text
-free_port = _script("load").free_port
+load = _script("load")
+free_port, start_server = load.free_port, load.start_server
 
 # goal name -> the goal, in milliseconds (p50)
 GOALS = {
@@ -65,22 +65,9 @@ NUMBER = re.compile(r"-?\d+(\.\d+)?")
 def served(root: Path):
     """Serve the checkout at `root` as `chainrule serve` starts by default; yield its base URL."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "chainrule.app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    process = start_server(port, root=root)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise SystemExit(f"the server of {root} did not start")
-            time.sleep(0.2)
-        yield base
+        yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=15)

@@ -66,13 +66,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int, workers: int, root: Path = ROOT) -> subprocess.Popen:
-    """Start `chainrule serve --workers N` of the checkout at `root` on 127.0.0.1:port and return the process once
-    it answers."""
+def start_server(port: int, workers: int | None = None, root: Path = ROOT) -> subprocess.Popen:
+    """Start `chainrule serve --workers N` (as it starts by default when None) of the checkout at `root` on
+    127.0.0.1:port and return the process once it answers."""
     process = subprocess.Popen(
         [sys.executable, "-m", "chainrule.app.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers)], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True)
+         *(["--workers", str(workers)] if workers is not None else [])], cwd=root, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and process.poll() is None:
         try:

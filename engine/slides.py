@@ -149,8 +149,7 @@ def to_tikz(lesson: Lesson, view: View = View(), beamer: bool = False) -> str:
     # lecture's labels (values and gradients on the nodes, bare edges) are used if they shrink it less.
     candidates = []
     # A graph past GROUP_NODES never fits at those sizes: the lecture's labels at once (two layouts, not four).
-    tries = (view.labels, "lecture") if view.labels == "all" and not is_big(lesson) else \
-        ("lecture",) if view.labels == "all" else (view.labels,)
+    tries = (view.labels,) if view.labels != "all" else ("lecture",) if is_big(lesson) else ("all", "lecture")
     for labels in tries:
         for rankdir in ("LR", "TB") if view.rankdir not in ("LR", "TB") else (view.rankdir,):
             # every node drawn (a TikZ node per graph node, an edge per edge): no group collapsed into a box
